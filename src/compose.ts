@@ -1,0 +1,70 @@
+import type { Config } from './config.ts';
+import { createTokenCipher } from './crypto/token-cipher.ts';
+import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
+import { createApp } from './http/app.ts';
+import type { Logger } from './log.ts';
+import { createConnectFlow } from './zoho/connect-flow.ts';
+import { createConnectionResolver } from './zoho/connection-resolver.ts';
+import { ConnectionStore } from './zoho/connection-store.ts';
+import { createZohoApiFactory } from './zoho/get-zoho-api.ts';
+import { OAuthStateStore } from './zoho/oauth-state.ts';
+import { ZohoOAuth } from './zoho/oauth.ts';
+
+/** Where a client goes to connect Zoho (sent with ZOHO_NOT_CONNECTED / action_required). */
+export const CONNECT_URL = '/api/connections/zoho';
+
+export interface RuntimeParts {
+  logger: Logger;
+  /** Replaces the database the config names (tests: an isolated PostgreSQL schema). */
+  database?: DatabaseOptions;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+/**
+ * The composition root: config → database → token store → Zoho clients → app. `main.ts` and the
+ * tests build the runtime the same way, each with its own parts.
+ */
+export async function buildRuntime(config: Config, parts: RuntimeParts) {
+  const database: Database = await openDatabase(parts.database ?? config.database);
+  const cipher = createTokenCipher(config.tokenEncryptionKey);
+  const store = new ConnectionStore(database.db, cipher);
+  const overrides = config.zoho.overrides;
+  const { clientId, clientSecret, redirectUri } = config.zoho;
+  const oauth = clientId && clientSecret
+    ? new ZohoOAuth({ clientId, clientSecret, redirectUri, overrides, fetch: parts.fetch })
+    : undefined;
+  const resolver = createConnectionResolver({
+    store,
+    oauth: oauth ?? { refreshTokens: () => Promise.reject(new Error('Zoho OAuth client is not configured')) },
+    overrides,
+    logger: parts.logger,
+    connectUrl: CONNECT_URL,
+    now: parts.now,
+  });
+  const { getZohoApi } = createZohoApiFactory({ resolver, store, overrides, connectUrl: CONNECT_URL, fetch: parts.fetch });
+  const connectFlow = createConnectFlow({
+    oauth,
+    states: new OAuthStateStore(database.db, cipher, config.auth.jwtSecret, parts.now),
+    store,
+    clientId,
+    redirectUri,
+    scopes: config.zoho.scopes,
+    defaultDc: config.zoho.defaultDc,
+    overrides,
+    logger: parts.logger,
+    fetch: parts.fetch,
+    now: parts.now,
+  });
+  const app = createApp({
+    logger: parts.logger,
+    jwtSecret: config.auth.jwtSecret,
+    ping: database.ping,
+    connectFlow,
+    store,
+    oauth,
+  });
+  return { config, database, store, oauth, resolver, getZohoApi, connectFlow, app, close: () => database.close() };
+}
+
+export type Runtime = Awaited<ReturnType<typeof buildRuntime>>;

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { DATA_CENTRE_CODES } from './zoho/data-centres.ts';
+
+/** Default OAuth scopes (DESIGN.md): CRM and Desk, plus what user info needs. */
+export const DEFAULT_ZOHO_SCOPES =
+  'ZohoCRM.modules.ALL,ZohoCRM.settings.READ,ZohoCRM.users.READ,ZohoCRM.org.READ,ZohoCRM.coql.READ,' +
+  'Desk.tickets.ALL,Desk.contacts.ALL,Desk.basic.READ,Desk.settings.READ,Desk.search.READ,AaaServer.profile.READ';
+
+/** A tool-capable model that OpenRouter serves; callers may pick another per request. */
+export const DEFAULT_OPENROUTER_MODEL = 'openai/gpt-4.1-mini';
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .url()
+  .transform((url) => url.replace(/\/+$/, ''))
+  .optional();
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+/**
+ * Every environment variable the runtime reads, with its default. This is the only schema of
+ * `process.env`; `.env.example` lists exactly these keys (a test checks it).
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+  PGLITE_DIR: z.string().min(1).default('.data/pglite'),
+  ZOHO_CLIENT_ID: z.string().min(1).optional(),
+  ZOHO_CLIENT_SECRET: z.string().min(1).optional(),
+  ZOHO_REDIRECT_URI: z.string().url().default('http://localhost:8080/auth/zoho/callback'),
+  ZOHO_SCOPES: z.string().min(1).default(DEFAULT_ZOHO_SCOPES),
+  ZOHO_DC: z.enum(DATA_CENTRE_CODES).default('com'),
+  ZOHO_ACCOUNTS_URL: optionalUrl,
+  ZOHO_API_URL: optionalUrl,
+  ZOHO_DESK_URL: optionalUrl,
+  OPENROUTER_API_KEY: z.string().min(1).optional(),
+  OPENROUTER_BASE_URL: z.string().url().default('https://openrouter.ai/api/v1'),
+  OPENROUTER_MODEL: z.string().min(1).default(DEFAULT_OPENROUTER_MODEL),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** The parsed configuration passed down from `main.ts`; nothing else reads the environment. */
+export type Config = ReturnType<typeof toConfig>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses raw environment values; throws one ConfigError naming every bad key. */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(
+    Object.keys(envSchema.shape).map((key) => [key, emptyAsUndefined(raw[key])]),
+  );
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** Shapes the env into the config object the app uses. Secrets must be resolved already. */
+export function toConfig(env: Env & { AUTH_JWT_SECRET: string; TOKEN_ENCRYPTION_KEY: string }) {
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    database: env.DATABASE_URL
+      ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
+      : ({ kind: 'pglite', dir: env.PGLITE_DIR } as const),
+    zoho: {
+      clientId: env.ZOHO_CLIENT_ID,
+      clientSecret: env.ZOHO_CLIENT_SECRET,
+      redirectUri: env.ZOHO_REDIRECT_URI,
+      scopes: env.ZOHO_SCOPES.split(',').map((s) => s.trim()).filter(Boolean),
+      defaultDc: env.ZOHO_DC,
+      overrides: {
+        accountsUrl: env.ZOHO_ACCOUNTS_URL,
+        apiUrl: env.ZOHO_API_URL,
+        deskUrl: env.ZOHO_DESK_URL,
+      },
+    },
+    openrouter: {
+      apiKey: env.OPENROUTER_API_KEY,
+      baseUrl: env.OPENROUTER_BASE_URL,
+      model: env.OPENROUTER_MODEL,
+    },
+    auth: { jwtSecret: env.AUTH_JWT_SECRET },
+    tokenEncryptionKey: Buffer.from(env.TOKEN_ENCRYPTION_KEY, 'base64'),
+  };
+}

@@ -1,0 +1,40 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { ConnectionStore } from '../zoho/connection-store.ts';
+import type { ConnectFlow } from '../zoho/connect-flow.ts';
+import type { ZohoOAuth } from '../zoho/oauth.ts';
+import { requireUser, type AuthEnv } from './auth.ts';
+import { errorResponse } from './error-response.ts';
+import { connectionRoutes } from './routes/connections.ts';
+import { healthRoutes } from './routes/health.ts';
+import { oauthCallbackRoutes } from './routes/oauth-callback.ts';
+
+export interface AppDeps {
+  logger: Logger;
+  jwtSecret: string;
+  ping: () => Promise<void>;
+  connectFlow: ConnectFlow;
+  store: ConnectionStore;
+  oauth: ZohoOAuth | undefined;
+  /** Further `/api` routes (tools, chat), mounted behind the same auth. */
+  apiRoutes?: Array<{ path: string; routes: Hono<AuthEnv> }>;
+}
+
+/** The HTTP application: routes and middleware only; every dependency comes in through `deps`. */
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  app.onError((error, c) => errorResponse(c, error, deps.logger));
+  app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), deps.logger));
+  app.route('/', healthRoutes(deps.ping));
+  app.route('/auth', oauthCallbackRoutes({ flow: deps.connectFlow, logger: deps.logger }));
+
+  const api = new Hono<AuthEnv>();
+  api.use('*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', 'The body is larger than 1 MB.'); } }));
+  api.use('*', requireUser(deps.jwtSecret));
+  api.route('/connections', connectionRoutes({ flow: deps.connectFlow, store: deps.store, oauth: deps.oauth }));
+  for (const extra of deps.apiRoutes ?? []) api.route(extra.path, extra.routes);
+  app.route('/api', api);
+  return app;
+}

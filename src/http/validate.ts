@@ -1,0 +1,22 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { AppError } from '../errors.ts';
+
+/** Parses a JSON body against a schema; a 400 naming each bad field otherwise. */
+export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  let raw: unknown;
+  const text = await c.req.text();
+  try {
+    raw = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new AppError('INVALID_REQUEST', 'The body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+    throw new AppError('INVALID_REQUEST', `Invalid body: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, {
+      details: { fields },
+    });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { TokenCipher } from '../crypto/token-cipher.ts';
+import type { Db } from '../db/database.ts';
+import { zohoConnections, type ZohoConnectionRow } from '../db/schema.ts';
+
+/** A stored connection with its tokens decrypted; lives only in memory, never in an answer or a log. */
+export interface ZohoConnection {
+  id: string;
+  appUserId: string;
+  zohoUserId: string;
+  zohoOrgId: string;
+  email: string | null;
+  dc: string;
+  accountsServer: string;
+  apiDomain: string;
+  accessToken: string;
+  refreshToken: string;
+  /** Unix seconds. */
+  tokenExpiresAt: number;
+  scopes: string[];
+  crmOrgId: string | null;
+  deskOrgId: string | null;
+  status: 'active' | 'needs_reconnect';
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewConnection {
+  appUserId: string;
+  zohoUserId: string;
+  zohoOrgId: string;
+  email?: string;
+  dc: string;
+  accountsServer: string;
+  apiDomain: string;
+  accessToken: string;
+  refreshToken: string;
+  tokenExpiresAt: number;
+  scopes: string[];
+  crmOrgId?: string | null;
+  deskOrgId?: string | null;
+}
+
+type ConnectionIdentity = Pick<ZohoConnection, 'appUserId' | 'zohoUserId' | 'zohoOrgId'>;
+
+/** Binds a ciphertext to its row's natural key (app user, Zoho user, org) and its column. */
+function aadFor(owner: ConnectionIdentity, column: string): string {
+  return JSON.stringify(['zoho_connections', owner.appUserId, owner.zohoUserId, owner.zohoOrgId, column]);
+}
+
+/** Storage of Zoho connections: the only code that reads or writes `zoho_connections`. */
+export class ConnectionStore {
+  constructor(
+    private readonly db: Db,
+    private readonly cipher: TokenCipher,
+  ) {}
+
+  /**
+   * Inserts the connection, or updates the row of the same app user, Zoho user and org.
+   * Returns the refresh token it replaced (the caller revokes it) when there was one.
+   */
+  async upsert(input: NewConnection): Promise<{ connection: ZohoConnection; replacedRefreshToken?: string }> {
+    const existing = await this.findOne(
+      and(
+        eq(zohoConnections.appUserId, input.appUserId),
+        eq(zohoConnections.zohoUserId, input.zohoUserId),
+        eq(zohoConnections.zohoOrgId, input.zohoOrgId),
+      ),
+    );
+    const id = existing?.id ?? randomUUID();
+    const values = {
+      email: input.email ?? null,
+      dc: input.dc,
+      accountsServer: input.accountsServer,
+      apiDomain: input.apiDomain,
+      accessTokenEnc: this.seal(input, 'access_token', input.accessToken),
+      refreshTokenEnc: this.seal(input, 'refresh_token', input.refreshToken),
+      tokenExpiresAt: input.tokenExpiresAt,
+      scopes: input.scopes.join(','),
+      crmOrgId: input.crmOrgId ?? existing?.crmOrgId ?? null,
+      deskOrgId: input.deskOrgId ?? existing?.deskOrgId ?? null,
+      status: 'active' as const,
+      refreshLeaseUntil: null,
+      updatedAt: new Date(),
+    };
+    const [row] = await this.db
+      .insert(zohoConnections)
+      .values({ id, appUserId: input.appUserId, zohoUserId: input.zohoUserId, zohoOrgId: input.zohoOrgId, ...values })
+      .onConflictDoUpdate({
+        target: [zohoConnections.appUserId, zohoConnections.zohoUserId, zohoConnections.zohoOrgId],
+        set: { ...values, version: sql`${zohoConnections.version} + 1` },
+      })
+      .returning();
+    const connection = this.open(row!);
+    const replaced = existing && existing.id === connection.id ? existing.refreshToken : undefined;
+    return { connection, replacedRefreshToken: replaced !== input.refreshToken ? replaced : undefined };
+  }
+
+  /** The user's connections, newest first. */
+  async listForUser(appUserId: string): Promise<ZohoConnection[]> {
+    const rows = await this.db
+      .select()
+      .from(zohoConnections)
+      .where(eq(zohoConnections.appUserId, appUserId))
+      .orderBy(desc(zohoConnections.updatedAt));
+    return rows.map((r) => this.open(r));
+  }
+
+  /** The connection the user's tool calls use: the newest active one, else the newest. */
+  async findCurrentForUser(appUserId: string): Promise<ZohoConnection | undefined> {
+    const all = await this.listForUser(appUserId);
+    return all.find((c) => c.status === 'active') ?? all[0];
+  }
+
+  /** One connection, only if it belongs to the user. */
+  findForUser(appUserId: string, id: string): Promise<ZohoConnection | undefined> {
+    return this.findOne(and(eq(zohoConnections.id, id), eq(zohoConnections.appUserId, appUserId)));
+  }
+
+  findById(id: string): Promise<ZohoConnection | undefined> {
+    return this.findOne(eq(zohoConnections.id, id));
+  }
+
+  /**
+   * Takes the refresh lease (the cross-instance refresh lock) when nobody holds it and the
+   * token still needs refreshing: expiring before `expiresBefore`, or still at `staleVersion`
+   * (a forced refresh after Zoho rejected that token). Returns the row when taken.
+   */
+  async tryTakeRefreshLease(
+    id: string,
+    nowMs: number,
+    leaseMs: number,
+    need: { expiresBefore: number } | { staleVersion: number },
+  ): Promise<ZohoConnection | undefined> {
+    const stillNeeded =
+      'staleVersion' in need
+        ? eq(zohoConnections.version, need.staleVersion)
+        : lt(zohoConnections.tokenExpiresAt, need.expiresBefore);
+    const [row] = await this.db
+      .update(zohoConnections)
+      .set({ refreshLeaseUntil: nowMs + leaseMs })
+      .where(
+        and(
+          eq(zohoConnections.id, id),
+          eq(zohoConnections.status, 'active'),
+          or(isNull(zohoConnections.refreshLeaseUntil), lt(zohoConnections.refreshLeaseUntil, nowMs)),
+          stillNeeded,
+        ),
+      )
+      .returning();
+    return row ? this.open(row) : undefined;
+  }
+
+  /** Writes a refreshed access token (compare-and-set on the version the lease holder read). */
+  async saveRefreshedToken(
+    current: ZohoConnection,
+    update: { accessToken: string; tokenExpiresAt: number; apiDomain: string },
+  ): Promise<ZohoConnection | undefined> {
+    const [row] = await this.db
+      .update(zohoConnections)
+      .set({
+        accessTokenEnc: this.seal(current, 'access_token', update.accessToken),
+        tokenExpiresAt: update.tokenExpiresAt,
+        apiDomain: update.apiDomain,
+        refreshLeaseUntil: null,
+        version: sql`${zohoConnections.version} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(zohoConnections.id, current.id), eq(zohoConnections.version, current.version)))
+      .returning();
+    return row ? this.open(row) : undefined;
+  }
+
+  async releaseRefreshLease(id: string): Promise<void> {
+    await this.db.update(zohoConnections).set({ refreshLeaseUntil: null }).where(eq(zohoConnections.id, id));
+  }
+
+  async markNeedsReconnect(id: string): Promise<void> {
+    await this.db
+      .update(zohoConnections)
+      .set({ status: 'needs_reconnect', refreshLeaseUntil: null, updatedAt: new Date() })
+      .where(eq(zohoConnections.id, id));
+  }
+
+  async setOrgIds(id: string, orgIds: { crmOrgId?: string; deskOrgId?: string }): Promise<void> {
+    await this.db.update(zohoConnections).set({ ...orgIds, updatedAt: new Date() }).where(eq(zohoConnections.id, id));
+  }
+
+  /** Deletes the user's connection; false when it is not theirs or does not exist. */
+  async deleteForUser(appUserId: string, id: string): Promise<boolean> {
+    const rows = await this.db
+      .delete(zohoConnections)
+      .where(and(eq(zohoConnections.id, id), eq(zohoConnections.appUserId, appUserId)))
+      .returning({ id: zohoConnections.id });
+    return rows.length > 0;
+  }
+
+  private async findOne(where: ReturnType<typeof and>): Promise<ZohoConnection | undefined> {
+    const [row] = await this.db.select().from(zohoConnections).where(where).limit(1);
+    return row ? this.open(row) : undefined;
+  }
+
+  private seal(owner: ConnectionIdentity, column: string, value: string): string {
+    return this.cipher.encrypt(value, aadFor(owner, column));
+  }
+
+  private open(row: ZohoConnectionRow): ZohoConnection {
+    const unseal = (column: string, value: string) => this.cipher.decrypt(value, aadFor(row, column));
+    return {
+      id: row.id,
+      appUserId: row.appUserId,
+      zohoUserId: row.zohoUserId,
+      zohoOrgId: row.zohoOrgId,
+      email: row.email,
+      dc: row.dc,
+      accountsServer: row.accountsServer,
+      apiDomain: row.apiDomain,
+      accessToken: unseal('access_token', row.accessTokenEnc),
+      refreshToken: unseal('refresh_token', row.refreshTokenEnc),
+      tokenExpiresAt: row.tokenExpiresAt,
+      scopes: row.scopes ? row.scopes.split(',') : [],
+      crmOrgId: row.crmOrgId,
+      deskOrgId: row.deskOrgId,
+      status: row.status,
+      version: row.version,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  }
+}

@@ -1,0 +1,92 @@
+import { AppError } from '../errors.ts';
+import type { ConnectionResolver } from './connection-resolver.ts';
+import { reconnectRequired } from './connection-resolver.ts';
+import type { ConnectionStore, ZohoConnection } from './connection-store.ts';
+import { createCrmClient, type CrmClient } from './crm-client.ts';
+import { resolveDataCentre, DATA_CENTRE_CODES, type DataCentreCode, type HostOverrides } from './data-centres.ts';
+import { createDeskClient, type DeskClient } from './desk-client.ts';
+import type { ZohoApp } from './zoho-api-error.ts';
+import { createZohoHttp, type TokenSource, type ZohoHttpOptions, type ZohoRequest } from './zoho-http.ts';
+
+export type AppType = ZohoApp;
+
+/** The API instance a tool gets: the app's client plus the non-secret facts of the connection. */
+export interface ZohoApiFor<A extends AppType> {
+  appType: A;
+  client: A extends 'crm' ? CrmClient : DeskClient;
+  connectionId: string;
+  userId: string;
+  dc: string;
+}
+export type ZohoApi = ZohoApiFor<'crm'> | ZohoApiFor<'desk'>;
+
+export interface ZohoApiFactoryDeps {
+  resolver: ConnectionResolver;
+  store: ConnectionStore;
+  overrides: HostOverrides;
+  connectUrl: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export interface GetZohoApiOptions {
+  /** Called each time a request reaches Zoho. */
+  onRequest?: (request: ZohoRequest) => void;
+}
+
+/** `getZohoApi(userId, appType)`: the user's CRM or Desk client, built on a fresh-enough token. */
+export function createZohoApiFactory(deps: ZohoApiFactoryDeps) {
+  function tokenSourceFor(initial: ZohoConnection): TokenSource {
+    let current = initial;
+    return {
+      accessToken: () => current.accessToken,
+      async refreshAfterRejection(rejected) {
+        if (current.accessToken === rejected) current = await deps.resolver.refreshAfterRejection(current);
+        return current.accessToken;
+      },
+      async markNeedsReconnect() {
+        await deps.resolver.markNeedsReconnect(current);
+        throw reconnectRequired(deps.connectUrl);
+      },
+    };
+  }
+
+  const hostsOf = (connection: ZohoConnection) =>
+    resolveDataCentre(toDcCode(connection.dc), deps.overrides);
+
+  async function getZohoApi<A extends AppType>(userId: string, appType: A, options: GetZohoApiOptions = {}): Promise<ZohoApiFor<A>> {
+    const connection = await deps.resolver.getZohoConnection(userId);
+    const common = { fetch: deps.fetch, timeoutMs: deps.timeoutMs, onRequest: options.onRequest, tokens: tokenSourceFor(connection) };
+    const base = { appType, connectionId: connection.id, userId, dc: connection.dc };
+    if (appType === 'crm') {
+      const http = createZohoHttp({ ...common, app: 'crm', baseUrl: `${connection.apiDomain}/crm/v8` });
+      return { ...base, client: createCrmClient(http) } as ZohoApiFor<A>;
+    }
+    const deskUrl = `${hostsOf(connection).deskUrl}/api/v1`;
+    const orgId = connection.deskOrgId ?? (await discoverDeskOrgId(connection, deskUrl, common));
+    const http = createZohoHttp({ ...common, app: 'desk', baseUrl: deskUrl, headers: { orgId } });
+    return { ...base, client: createDeskClient(http) } as ZohoApiFor<A>;
+  }
+
+  /** No stored Desk org id: take the first organization Zoho lists, and keep it. */
+  async function discoverDeskOrgId(connection: ZohoConnection, deskUrl: string, common: Omit<ZohoHttpOptions, 'app' | 'baseUrl'>): Promise<string> {
+    const http = createZohoHttp({ ...common, app: 'desk', baseUrl: deskUrl });
+    const body = await http<{ data?: Array<{ id?: unknown }> }>({ method: 'GET', path: '/organizations' });
+    const id = body?.data?.[0]?.id;
+    if (id === undefined || id === null || String(id) === '') {
+      throw new AppError('ZOHO_NOT_CONNECTED', 'This Zoho account has no Zoho Desk organization.', {
+        details: { connectUrl: deps.connectUrl, method: 'POST', reason: 'no_desk_org' },
+      });
+    }
+    await deps.store.setOrgIds(connection.id, { deskOrgId: String(id) });
+    return String(id);
+  }
+
+  return { getZohoApi };
+}
+
+export type GetZohoApi = ReturnType<typeof createZohoApiFactory>['getZohoApi'];
+
+function toDcCode(dc: string): DataCentreCode {
+  return (DATA_CENTRE_CODES as readonly string[]).includes(dc) ? (dc as DataCentreCode) : 'com';
+}

@@ -1,0 +1,141 @@
+import { AppError } from '../errors.ts';
+import { ZohoApiError, type ZohoApp } from './zoho-api-error.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type QueryValue = string | number | boolean | undefined | null;
+
+export interface ZohoRequest {
+  method: HttpMethod;
+  /** Path below the client's base URL, e.g. `/Leads/search`. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/** Where the HTTP layer gets tokens: the connection's, refreshed once when Zoho rejects one. */
+export interface TokenSource {
+  accessToken(): string;
+  /** Called after a 401 for `rejectedToken`; returns the token to retry with. */
+  refreshAfterRejection(rejectedToken: string): Promise<string>;
+  /** A second 401 after a refresh: the connection needs the user to connect again. */
+  markNeedsReconnect(): Promise<never>;
+}
+
+export interface ZohoHttpOptions {
+  app: ZohoApp;
+  baseUrl: string;
+  tokens: TokenSource;
+  /** Extra headers on every request (Desk's `orgId`). */
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  /** Called each time a request reaches Zoho (a tool's attempt counter listens here). */
+  onRequest?: (request: ZohoRequest) => void;
+}
+
+export type ZohoHttp = <T = any>(request: ZohoRequest) => Promise<T | null>;
+
+/** Zoho says these when an access token is expired, evicted or revoked (ZOHO.md 3.4, 4.3). */
+const TOKEN_REJECTED = new Set(['INVALID_TOKEN', 'INVALID_OAUTHTOKEN', 'AUTHENTICATION_FAILURE', 'INVALID_OAUTH', 'UNAUTHORIZED']);
+
+/**
+ * The one transport under the CRM and Desk clients: base URL, `Zoho-oauthtoken` header, one
+ * refresh-and-retry on a rejected token, a per-request timeout, and Zoho errors as ZohoApiError.
+ * Retries for 429/5xx live one layer up (executeToolWithRepair), so they happen in one place.
+ * Answers with no body (204, 304) resolve to null.
+ */
+export function createZohoHttp(options: ZohoHttpOptions): ZohoHttp {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
+  async function send(request: ZohoRequest, token: string): Promise<Response> {
+    const url = new URL(options.baseUrl + request.path);
+    for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+    const signals = [AbortSignal.timeout(timeoutMs), ...(request.signal ? [request.signal] : [])];
+    options.onRequest?.(request);
+    try {
+      return await doFetch(url, {
+        method: request.method,
+        redirect: 'manual',
+        signal: AbortSignal.any(signals),
+        headers: {
+          authorization: `Zoho-oauthtoken ${token}`,
+          accept: 'application/json',
+          ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...options.headers,
+        },
+        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
+      });
+    } catch (cause) {
+      if (request.signal?.aborted) throw new AppError('ABORTED', 'The call was cancelled.', { cause });
+      const timedOut = (cause as Error)?.name === 'TimeoutError';
+      const refused = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(String((cause as any)?.cause?.code ?? ''));
+      throw new ZohoApiError({
+        app: options.app,
+        httpStatus: 0,
+        zohoMessage: timedOut ? `no answer within ${timeoutMs} ms` : 'network error',
+        // A refused connection never carried the request; anything else may have reached Zoho.
+        mayHaveApplied: !refused,
+        cause,
+      });
+    }
+  }
+
+  return async function request<T>(req: ZohoRequest): Promise<T | null> {
+    let token = options.tokens.accessToken();
+    let response = await send(req, token);
+    let body = await readBody(response);
+    if (response.status === 401 && TOKEN_REJECTED.has(errorCodeOf(body) ?? 'INVALID_TOKEN')) {
+      token = await options.tokens.refreshAfterRejection(token);
+      response = await send(req, token);
+      body = await readBody(response);
+      if (response.status === 401 && TOKEN_REJECTED.has(errorCodeOf(body) ?? 'INVALID_TOKEN')) {
+        await options.tokens.markNeedsReconnect();
+      }
+    }
+    if (response.status >= 200 && response.status < 300) return (body ?? null) as T | null;
+    if (response.status === 304) return null;
+    throw toZohoApiError(options.app, response, body);
+  };
+}
+
+async function readBody(response: Response): Promise<any> {
+  if (response.status === 204 || response.status === 304) return undefined;
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text.slice(0, 200) };
+  }
+}
+
+/** Zoho CRM puts `code` at the top or, per record, in `data[0]`; Desk uses `errorCode`. */
+function errorCodeOf(body: any): string | undefined {
+  const item = Array.isArray(body?.data) && body.data[0]?.status === 'error' ? body.data[0] : body;
+  const code = item?.code ?? item?.errorCode;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function toZohoApiError(app: ZohoApp, response: Response, body: any): ZohoApiError {
+  const item = Array.isArray(body?.data) && body.data[0]?.status === 'error' ? body.data[0] : body;
+  return new ZohoApiError({
+    app,
+    httpStatus: response.status,
+    zohoCode: errorCodeOf(body),
+    zohoMessage: typeof item?.message === 'string' ? item.message : undefined,
+    zohoDetails: item?.details ?? item?.errors,
+    retryAfter: parseRetryAfter(response.headers.get('retry-after')),
+    mayHaveApplied: response.status >= 500 || (response.status >= 300 && response.status < 400),
+  });
+}
+
+/** `Retry-After` in seconds, given as seconds or as an HTTP date (RFC 9110 10.2.3). */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds : undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
