@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { defineTool } from '../../src/tools/define-tool.ts';
+
+export const crmSearchRecords = defineTool({
+  name: 'crm_search_records',
+  app: 'crm',
+  effect: 'read',
+  description: [
+    'Search records of one Zoho CRM module. Give exactly one of criteria, email, phone or word.',
+    'criteria syntax: ((Field_API_Name:operator:value)and(Field_API_Name:operator:value)), operators equals, not_equal,',
+    'starts_with, in, greater_than, less_than; up to 10 conditions joined by and/or; escape commas and parentheses in values with a backslash.',
+    'email searches every email field, phone every phone field, word the whole module.',
+    'Example: {"module":"Leads","criteria":"((Last_Name:equals:Smith)and(Lead_Status:equals:Contacted))","fields":["Last_Name","Email"]}',
+  ].join(' '),
+  input: z
+    .object({
+      module: z.string().min(1).describe('Module API name, e.g. Leads, Contacts, Accounts, Deals'),
+      criteria: z.string().min(1).optional(),
+      email: z.string().min(1).optional(),
+      phone: z.string().min(1).optional(),
+      word: z.string().min(1).optional(),
+      fields: z.array(z.string().min(1)).max(50).optional().describe('Field API names to return'),
+      page: z.number().int().min(1).optional(),
+      perPage: z.number().int().min(1).max(200).optional(),
+    })
+    .strict()
+    .refine((p) => [p.criteria, p.email, p.phone, p.word].filter((v) => v !== undefined).length === 1, {
+      message: 'give exactly one of criteria, email, phone, word',
+      path: ['criteria'],
+    }),
+  async run(p, { client, signal }) {
+    const body = await client.searchRecords(
+      p.module,
+      { criteria: p.criteria, email: p.email, phone: p.phone, word: p.word, fields: p.fields?.join(','), page: p.page, per_page: p.perPage },
+      { signal },
+    );
+    return { records: body?.data ?? [], info: body?.info ?? { count: 0, more_records: false } };
+  },
+});
