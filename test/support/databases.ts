@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import type { DatabaseOptions } from '../../src/db/database.ts';
+
+export interface TestDatabase {
+  name: 'pglite' | 'postgres';
+  /** A fresh, empty database (PGlite in memory, or a new PostgreSQL schema). */
+  create(): { options: DatabaseOptions; drop: () => Promise<void> };
+}
+
+const pglite: TestDatabase = {
+  name: 'pglite',
+  create: () => ({ options: { kind: 'pglite', dir: 'memory://' }, drop: async () => {} }),
+};
+
+function postgresAt(url: string): TestDatabase {
+  return {
+    name: 'postgres',
+    create() {
+      const schemaName = `t_${randomBytes(6).toString('hex')}`;
+      return {
+        options: { kind: 'postgres', url, schemaName, maxConnections: 5 },
+        async drop() {
+          const sql = postgres(url, { max: 1, onnotice: () => {} });
+          await sql.unsafe(`drop schema if exists "${schemaName}" cascade`);
+          await sql.end();
+        },
+      };
+    },
+  };
+}
+
+/** Storage tests run on embedded PGlite, and on PostgreSQL too when TEST_DATABASE_URL is set. */
+export function testDatabases(): TestDatabase[] {
+  const url = process.env.TEST_DATABASE_URL;
+  return url ? [pglite, postgresAt(url)] : [pglite];
+}
+
+export const postgresUrl = (): string | undefined => process.env.TEST_DATABASE_URL;
+export { postgresAt };
