@@ -8,6 +8,14 @@ import { createConnectionResolver } from './zoho/connection-resolver.ts';
 import { ConnectionStore } from './zoho/connection-store.ts';
 import { createZohoApiFactory } from './zoho/get-zoho-api.ts';
 import { OAuthStateStore } from './zoho/oauth-state.ts';
+import { allTools } from '../tools/index.ts';
+import { toolRoutes } from './http/routes/tools.ts';
+import { createOpenRouterClient } from './llm/openrouter-client.ts';
+import { createToolExecutor } from './tools/execute-tool-with-repair.ts';
+import { createToolRegistry } from './tools/registry.ts';
+import { createFieldCatalog } from './tools/repair/field-catalog.ts';
+import { createModelRepair } from './tools/repair/model-repair.ts';
+import { createToolCallLog } from './tools/tool-call-log.ts';
 import { ZohoOAuth } from './zoho/oauth.ts';
 
 /** Where a client goes to connect Zoho (sent with ZOHO_NOT_CONNECTED / action_required). */
@@ -19,6 +27,12 @@ export interface RuntimeParts {
   database?: DatabaseOptions;
   fetch?: typeof fetch;
   now?: () => number;
+  /** SSE keep-alive period (tests shorten it). */
+  heartbeatMs?: number;
+  /** Retries the openai SDK makes itself before a stream starts (tests: 0). */
+  llmMaxRetries?: number;
+  /** Base of the full-jitter back-off between tool retries (tests shorten it). */
+  retryBaseMs?: number;
 }
 
 /**
@@ -56,6 +70,19 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     fetch: parts.fetch,
     now: parts.now,
   });
+  const registry = createToolRegistry(allTools);
+  const llm = config.openrouter.apiKey
+    ? createOpenRouterClient({ apiKey: config.openrouter.apiKey, baseUrl: config.openrouter.baseUrl, maxRetries: parts.llmMaxRetries })
+    : undefined;
+  const { executeToolWithRepair } = createToolExecutor({
+    registry,
+    fieldCatalog: createFieldCatalog(),
+    logger: parts.logger,
+    modelRepair: llm ? createModelRepair(llm, config.openrouter.model) : undefined,
+    recordCall: createToolCallLog(database.db, parts.logger),
+    defaults: { timeoutMs: config.tools.timeoutMs, retryBaseMs: parts.retryBaseMs },
+  });
+  const toolDeps = { registry, executeToolWithRepair, getZohoApi };
   const app = createApp({
     logger: parts.logger,
     jwtSecret: config.auth.jwtSecret,
@@ -63,8 +90,9 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     connectFlow,
     store,
     oauth,
+    apiRoutes: [{ path: '/tools', routes: toolRoutes({ ...toolDeps, logger: parts.logger, heartbeatMs: parts.heartbeatMs }) }],
   });
-  return { config, database, store, oauth, resolver, getZohoApi, connectFlow, app, close: () => database.close() };
+  return { config, database, store, oauth, resolver, getZohoApi, connectFlow, registry, executeToolWithRepair, llm, app, close: () => database.close() };
 }
 
 export type Runtime = Awaited<ReturnType<typeof buildRuntime>>;

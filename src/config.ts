@@ -38,6 +38,8 @@ export const envSchema = z.object({
   OPENROUTER_API_KEY: z.string().min(1).optional(),
   OPENROUTER_BASE_URL: z.string().url().default('https://openrouter.ai/api/v1'),
   OPENROUTER_MODEL: z.string().min(1).default(DEFAULT_OPENROUTER_MODEL),
+  TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  TOOL_RESULT_MAX_CHARS: z.coerce.number().int().min(500).default(20_000),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TOKEN_ENCRYPTION_KEY: z
     .string()
@@ -92,6 +94,7 @@ export function toConfig(env: Env & { AUTH_JWT_SECRET: string; TOKEN_ENCRYPTION_
       baseUrl: env.OPENROUTER_BASE_URL,
       model: env.OPENROUTER_MODEL,
     },
+    tools: { timeoutMs: env.TOOL_TIMEOUT_MS, resultMaxChars: env.TOOL_RESULT_MAX_CHARS },
     auth: { jwtSecret: env.AUTH_JWT_SECRET },
     tokenEncryptionKey: Buffer.from(env.TOKEN_ENCRYPTION_KEY, 'base64'),
   };

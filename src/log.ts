@@ -8,7 +8,7 @@ export interface Logger {
 export type LogLevel = 'info' | 'warn' | 'error';
 
 /** Keys whose values are never written, whatever a caller passes by mistake. */
-const SECRET_KEY = /token|secret|password|authorization|cookie|code_verifier|^code$|api_?key/i;
+const SECRET_KEY = /token|secret|password|authorization|cookie|code_verifier|api_?key/i;
 
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+const errorBody = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() });
+
+/** Every SSE event of DESIGN.md: one union shared by the server's writer and the client's reader. */
+export const runEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('status'), data: z.object({ message: z.string(), tool: z.string(), callId: z.string() }) }),
+  z.object({ type: z.literal('text'), data: z.object({ delta: z.string() }) }),
+  z.object({ type: z.literal('tool_call'), data: z.object({ callId: z.string(), tool: z.string(), params: z.unknown() }) }),
+  z.object({
+    type: z.literal('repair'),
+    data: z.object({ callId: z.string(), tool: z.string(), attempt: z.number(), reason: z.string(), error: z.string(), params: z.unknown() }),
+  }),
+  z.object({
+    type: z.literal('tool_result'),
+    data: z.object({
+      callId: z.string(),
+      tool: z.string(),
+      ok: z.boolean(),
+      result: z.unknown().optional(),
+      error: errorBody.optional(),
+      attempts: z.number(),
+    }),
+  }),
+  z.object({
+    type: z.literal('action_required'),
+    data: z
+      .object({ code: z.string(), message: z.string(), url: z.string().optional(), method: z.string().optional() })
+      .catchall(z.unknown()),
+  }),
+  z.object({ type: z.literal('error'), data: errorBody }),
+  z.object({ type: z.literal('done'), data: z.object({ finishReason: z.string(), steps: z.number() }).catchall(z.unknown()) }),
+]);
+
+export type RunEvent = z.infer<typeof runEventSchema>;
+export type RunEventType = RunEvent['type'];
+export type EventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
+export type EmitEvent = (event: RunEvent) => void;
