@@ -10,6 +10,7 @@ import { createZohoApiFactory } from './zoho/get-zoho-api.ts';
 import { OAuthStateStore } from './zoho/oauth-state.ts';
 import { allTools } from '../tools/index.ts';
 import { toolRoutes } from './http/routes/tools.ts';
+import { chatRoutes } from './http/routes/chat.ts';
 import { createOpenRouterClient } from './llm/openrouter-client.ts';
 import { createToolExecutor } from './tools/execute-tool-with-repair.ts';
 import { createToolRegistry } from './tools/registry.ts';
@@ -31,6 +32,8 @@ export interface RuntimeParts {
   heartbeatMs?: number;
   /** Retries the openai SDK makes itself before a stream starts (tests: 0). */
   llmMaxRetries?: number;
+  /** Chat step limit (default 8). */
+  maxSteps?: number;
   /** Base of the full-jitter back-off between tool retries (tests shorten it). */
   retryBaseMs?: number;
 }
@@ -90,7 +93,23 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     connectFlow,
     store,
     oauth,
-    apiRoutes: [{ path: '/tools', routes: toolRoutes({ ...toolDeps, logger: parts.logger, heartbeatMs: parts.heartbeatMs }) }],
+    apiRoutes: [
+      { path: '/tools', routes: toolRoutes({ ...toolDeps, logger: parts.logger, heartbeatMs: parts.heartbeatMs }) },
+      {
+        path: '/chat',
+        routes: chatRoutes({
+          ...toolDeps,
+          llm,
+          defaultModel: config.openrouter.model,
+          store,
+          connectUrl: CONNECT_URL,
+          resultMaxChars: config.tools.resultMaxChars,
+          maxSteps: parts.maxSteps,
+          logger: parts.logger,
+          heartbeatMs: parts.heartbeatMs,
+        }),
+      },
+    ],
   });
   return { config, database, store, oauth, resolver, getZohoApi, connectFlow, registry, executeToolWithRepair, llm, app, close: () => database.close() };
 }

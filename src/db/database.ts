@@ -17,12 +17,14 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** Resolves once the database answers a query. */
   ping(): Promise<void>;
+  /** PGlite only: the data directory as a tarball (tests clone a migrated template from it). */
+  dump?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
 export type DatabaseOptions =
   | { kind: 'postgres'; url: string; /** tests: an isolated schema */ schemaName?: string; maxConnections?: number }
-  | { kind: 'pglite'; dir: string };
+  | { kind: 'pglite'; dir: string; /** start from a dumped data directory (tests clone a migrated template) */ loadDataDir?: Blob | Promise<Blob> };
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 /** Any fixed number: instances starting together on a fresh database take it so one applies migrations. */
@@ -30,12 +32,12 @@ const MIGRATION_LOCK_ID = 7_202_611;
 
 /** Opens the database (postgres.js when a URL is given, embedded PGlite otherwise) and applies migrations. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.kind === 'postgres' ? openPostgres(options) : openPglite(options.dir);
+  return options.kind === 'postgres' ? openPostgres(options) : openPglite(options.dir, await options.loadDataDir);
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(dir: string, loadDataDir?: Blob): Promise<Database> {
   if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
+  const client = new PGlite(dir, loadDataDir ? { loadDataDir } : {});
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
@@ -43,6 +45,7 @@ async function openPglite(dir: string): Promise<Database> {
     kind: 'pglite',
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
+    dump: () => client.dumpDataDir('none'),
   };
 }
 

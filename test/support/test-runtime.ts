@@ -16,6 +16,10 @@ export interface TestRuntimeOptions {
   overrideHosts?: boolean;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Base of the retry back-off (tests keep it short). */
+  retryBaseMs?: number;
+  heartbeatMs?: number;
+  maxSteps?: number;
   /** Share a key between instances that share a database. */
   encryptionKey?: string;
 }
@@ -49,7 +53,16 @@ export async function startTestRuntime(options: TestRuntimeOptions): Promise<Tes
   });
   const config = toConfig(env as Parameters<typeof toConfig>[0]);
   const logger = createMemoryLogger();
-  const runtime = await buildRuntime(config, { logger, database: options.database, fetch: options.fetch, now: options.now });
+  const runtime = await buildRuntime(config, {
+    logger,
+    database: options.database,
+    fetch: options.fetch,
+    now: options.now,
+    retryBaseMs: options.retryBaseMs ?? 5,
+    heartbeatMs: options.heartbeatMs,
+    maxSteps: options.maxSteps,
+    llmMaxRetries: 0,
+  });
   const tokenFor = (userId: string) => signUserToken(TEST_JWT_SECRET, userId);
   return {
     encryptionKey,

@@ -1,0 +1,37 @@
+/** A tool call the model finished asking for. */
+export interface AssembledToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+interface ToolCallDelta {
+  index: number;
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
+
+/**
+ * Streams split a tool call across chunks: the first carries `index`, `id` and the name, later ones
+ * only `index` and a fragment of the arguments. Assemble them by index.
+ */
+export function createToolCallAccumulator() {
+  const calls = new Map<number, AssembledToolCall>();
+  return {
+    add(deltas: ToolCallDelta[] | undefined) {
+      for (const delta of deltas ?? []) {
+        const call = calls.get(delta.index) ?? { id: '', name: '', arguments: '' };
+        if (delta.id) call.id = delta.id;
+        if (delta.function?.name) call.name += delta.function.name;
+        if (delta.function?.arguments) call.arguments += delta.function.arguments;
+        calls.set(delta.index, call);
+      }
+    },
+    /** The calls in index order; a call without an id gets a stable one. */
+    finish(): AssembledToolCall[] {
+      return [...calls.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([index, call]) => ({ ...call, id: call.id || `call_${index}` }));
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { createToolRegistry } from '../../src/tools/registry.ts';
+import { createCrmClient } from '../../src/zoho/crm-client.ts';
+import { createZohoHttp } from '../../src/zoho/zoho-http.ts';
+import { allTools } from '../../tools/index.ts';
+import { loadCrmOas, type SentRequest } from '../support/crm-oas.ts';
+import { fixedToken } from '../support/direct-clients.ts';
+
+const FIXED = [
+  'crm_list_modules', 'crm_get_fields', 'crm_search_records', 'crm_get_record', 'crm_create_record', 'crm_update_record',
+  'crm_delete_record', 'crm_coql_query', 'desk_list_departments', 'desk_list_tickets', 'desk_get_ticket',
+  'desk_create_ticket', 'desk_add_ticket_comment',
+];
+
+const ID = '5725767000000412345';
+
+/** Params that drive every CRM tool down each of its request shapes. */
+const CRM_CALLS: Array<[string, Record<string, unknown>]> = [
+  ['crm_list_modules', {}],
+  ['crm_get_fields', { module: 'Leads' }],
+  ['crm_get_current_user', {}],
+  ['crm_get_org', {}],
+  ['crm_search_records', { module: 'Leads', criteria: '(Last_Name:equals:Smith)', fields: ['Last_Name', 'Email'], page: 1, perPage: 10 }],
+  ['crm_search_records', { module: 'Contacts', email: 'a@b.com' }],
+  ['crm_search_records', { module: 'Contacts', phone: '555' }],
+  ['crm_search_records', { module: 'Accounts', word: 'Acme' }],
+  ['crm_list_records', { module: 'Deals', fields: ['Deal_Name'], sortBy: 'Modified_Time', sortOrder: 'desc', page: 2, perPage: 50 }],
+  ['crm_list_records', { module: 'Deals', fields: ['Deal_Name'], pageToken: 'tok' }],
+  ['crm_get_record', { module: 'Leads', id: ID }],
+  ['crm_get_related_records', { module: 'Accounts', id: ID, relatedList: 'Deals', fields: ['Deal_Name'], page: 1, perPage: 20 }],
+  ['crm_coql_query', { query: 'select Last_Name from Leads where id is not null limit 10' }],
+  ['crm_create_record', { module: 'Leads', record: { Last_Name: 'Smith' } }],
+  ['crm_update_record', { module: 'Leads', id: ID, record: { Lead_Status: 'Contacted' } }],
+  ['crm_upsert_record', { module: 'Contacts', record: { Last_Name: 'Smith', Email: 'a@b.com' }, duplicateCheckFields: ['Email'] }],
+  ['crm_delete_record', { module: 'Leads', id: ID }],
+  ['crm_list_notes', { page: 1, perPage: 20 }],
+  ['crm_list_notes', { module: 'Deals', recordId: ID, perPage: 20 }],
+  ['crm_add_note', { module: 'Deals', recordId: ID, title: 'Call', content: 'Agreed.' }],
+];
+
+/** A CRM client whose fetch records each request and answers 204, so no server is needed. */
+function recordingCrm() {
+  const sent: SentRequest[] = [];
+  const fetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(String(input));
+    sent.push({
+      method: init?.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+    });
+    return new Response(null, { status: 204 });
+  };
+  const client = createCrmClient(createZohoHttp({ app: 'crm', baseUrl: 'http://zoho.test/crm/v8', tokens: fixedToken('t'), fetch }));
+  return { client, sent };
+}
+
+describe('the tool catalogue', () => {
+  const registry = createToolRegistry(allTools);
+
+  it('builds a registry whose names are unique, well-formed and prefixed with their app', () => {
+    const names = registry.list().map((t) => t.name);
+    expect(new Set(names).size).toBe(allTools.length);
+    for (const tool of registry.list()) expect(tool.name).toMatch(new RegExp(`^${tool.app}_[a-z][a-z0-9]*(_[a-z0-9]+)*$`));
+  });
+
+  it('contains the thirteen tools the contract fixes', () => {
+    const names = registry.list().map((t) => t.name);
+    for (const name of FIXED) expect(names).toContain(name);
+  });
+
+  it('describes every tool with an object JSON Schema that refuses unknown keys', () => {
+    for (const d of registry.describe()) {
+      expect(d.inputSchema, d.name).toMatchObject({ type: 'object', additionalProperties: false });
+      expect(d.description.length, d.name).toBeGreaterThan(60);
+    }
+  });
+
+  it('refuses unknown params in every tool', () => {
+    for (const tool of registry.list()) expect(tool.input.safeParse({ unexpected: 1 }).success, tool.name).toBe(false);
+  });
+
+  it('gives every write and destroy tool a one-sentence summary', () => {
+    const params = new Map(CRM_CALLS);
+    params.set('desk_create_ticket', { subject: 'Printer down', departmentId: '456', email: 'c@z.com' });
+    for (const tool of registry.list().filter((t) => t.effect !== 'read')) {
+      expect(tool.summarize, tool.name).toBeTypeOf('function');
+      const p = params.get(tool.name);
+      if (p) expect(tool.summarize!(tool.input.parse(p))).toMatch(/^[A-Z].*\.$/);
+    }
+  });
+
+  it('marks deletes as destroy, creates and changes as write, and everything else as read', () => {
+    for (const tool of registry.list()) {
+      const verb = tool.name.split('_')[1]!;
+      const expected = verb === 'delete' ? 'destroy' : ['create', 'update', 'upsert', 'add'].includes(verb) ? 'write' : 'read';
+      expect(tool.effect, tool.name).toBe(expected);
+    }
+  });
+
+  it('accepts ids only as digit strings, since Zoho ids overflow JS numbers', () => {
+    const getRecord = registry.get('crm_get_record')!;
+    expect(getRecord.input.safeParse({ module: 'Leads', id: ID }).success).toBe(true);
+    expect(getRecord.input.safeParse({ module: 'Leads', id: 5725767000000412345 }).success).toBe(false);
+    expect(getRecord.input.safeParse({ module: 'Leads', id: 'abc' }).success).toBe(false);
+  });
+});
+
+describe('CRM requests against Zoho\'s v8 OpenAPI files', () => {
+  const oas = loadCrmOas();
+
+  it('drives every CRM tool in the catalogue', () => {
+    const covered = new Set(CRM_CALLS.map(([name]) => name));
+    for (const tool of allTools.filter((t) => t.app === 'crm')) expect(covered, tool.name).toContain(tool.name);
+  });
+
+  it.each(CRM_CALLS)('sends %s %j as a request the OAS files describe', async (name, params) => {
+    const tool = allTools.find((t) => t.name === name)!;
+    const { client, sent } = recordingCrm();
+    await tool.run(tool.input.parse(params), { client } as never);
+    expect(sent).toHaveLength(1);
+    expect(oas.check(sent[0]!)).toEqual([]);
+  });
+
+  it('flags a request the OAS files do not describe', () => {
+    expect(oas.check({ method: 'PATCH', path: '/crm/v8/Leads/1', query: {} })).not.toEqual([]);
+    expect(oas.check({ method: 'GET', path: '/crm/v8/Leads', query: { fields: 'a', sortBy: 'id' } })).not.toEqual([]);
+    expect(oas.check({ method: 'POST', path: '/crm/v8/Notes', query: {}, body: { data: [{ Parent_Id: 'x', se_module: 'Deals' }] } })).not.toEqual([]);
+    expect(oas.check({ method: 'GET', path: '/crm/v8/settings/fields', query: {} })).not.toEqual([]);
+  });
+});

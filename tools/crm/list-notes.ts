@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { defineTool } from '../../src/tools/define-tool.ts';
+import { zohoId } from '../zoho-id.ts';
+import { crmModule } from './crm-module.ts';
+
+/** GET /Notes requires `fields` (notes.json); the related list accepts the same list. */
+const NOTE_FIELDS = 'Note_Title,Note_Content,Parent_Id,Owner,Created_Time,Modified_Time';
+
+export const crmListNotes = defineTool({
+  name: 'crm_list_notes',
+  app: 'crm',
+  effect: 'read',
+  description: [
+    'List Zoho CRM notes: those attached to one record when you give module and recordId together, otherwise the',
+    'latest notes across the CRM. perPage is at most 200.',
+    'Example: {"module":"Deals","recordId":"5725767000000412345"}',
+  ].join(' '),
+  input: z
+    .object({
+      module: crmModule.optional(),
+      recordId: zohoId('Id of the record whose notes to list').optional(),
+      page: z.number().int().min(1).optional(),
+      perPage: z.number().int().min(1).max(200).optional(),
+    })
+    .strict()
+    .refine((p) => (p.module === undefined) === (p.recordId === undefined), {
+      message: 'give module and recordId together, or neither',
+      path: ['recordId'],
+    }),
+  async run(p, { client, signal }) {
+    const query = { fields: NOTE_FIELDS, page: p.page, per_page: p.perPage };
+    const body =
+      p.module && p.recordId
+        ? await client.listRelatedRecords(p.module, p.recordId, 'Notes', query, { signal })
+        : await client.listNotes(query, { signal });
+    return { notes: body?.data ?? [], info: body?.info ?? { count: 0, more_records: false } };
+  },
+});

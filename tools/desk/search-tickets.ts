@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { defineTool } from '../../src/tools/define-tool.ts';
+
+export const deskSearchTickets = defineTool({
+  name: 'desk_search_tickets',
+  app: 'desk',
+  effect: 'read',
+  description: [
+    'Search Zoho Desk tickets by subject, customer email, status, priority or ticket number (the number customers',
+    'quote, e.g. 101). Give at least one criterion; several are combined with AND. subject and email match',
+    'a prefix when they end with *, e.g. "printer*". Page with from (0-based) and limit (at most 100).',
+    'Example: {"email":"carol@zylker.com","status":"Open"}',
+  ].join(' '),
+  input: z
+    .object({
+      subject: z.string().min(1).optional(),
+      email: z.string().min(1).optional().describe('Customer email; a trailing * matches a prefix'),
+      status: z.string().min(1).optional().describe('e.g. Open, On Hold, Escalated, Closed'),
+      priority: z.string().min(1).optional(),
+      ticketNumber: z.string().regex(/^\d+$/, 'digits only, e.g. "101"').optional().describe('Ticket number as shown to customers, e.g. "101"'),
+      from: z.number().int().min(0).optional().describe('0-based offset'),
+      limit: z.number().int().min(1).max(100).optional(),
+    })
+    .strict()
+    .refine((p) => [p.subject, p.email, p.status, p.priority, p.ticketNumber].some((v) => v !== undefined), {
+      message: 'give at least one of subject, email, status, priority, ticketNumber',
+      path: ['subject'],
+    }),
+  async run(p, { client, signal }) {
+    const body = await client.searchTickets(
+      { subject: p.subject, email: p.email, status: p.status, priority: p.priority, ticketNumber: p.ticketNumber, from: p.from, limit: p.limit },
+      { signal },
+    );
+    return { tickets: body?.data ?? [], ...(typeof body?.count === 'number' ? { count: body.count } : {}) };
+  },
+});
