@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { testDatabases } from '../support/databases.ts';
+import { startFakeOpenRouter, type FakeOpenRouter } from '../support/fake-openrouter.ts';
+import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
+import { readSse, serveApp } from '../support/serve.ts';
+import { connectThroughOAuth, startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
+
+const [database] = testDatabases();
+
+describe('POST /api/chat', () => {
+  let zoho: FakeZoho;
+  let llm: FakeOpenRouter;
+  let t: TestRuntime;
+  let server: Awaited<ReturnType<typeof serveApp>>;
+
+  beforeAll(async () => {
+    zoho = await startFakeZoho();
+    llm = await startFakeOpenRouter();
+    zoho.addUser({ zuid: '70001', email: 'ada@example.com', orgId: '9001', deskOrgIds: ['555'] });
+    t = await startTestRuntime({
+      fake: zoho,
+      database: database!.create().options,
+      env: { OPENROUTER_API_KEY: llm.apiKey, OPENROUTER_BASE_URL: llm.baseURL, OPENROUTER_MODEL: 'test/model' },
+      heartbeatMs: 100,
+      maxSteps: 3,
+    });
+    await connectThroughOAuth(t, zoho, 'alice', '70001');
+    server = await serveApp(t.runtime.app);
+  });
+  afterAll(async () => {
+    await server.close();
+    await t.close();
+    await zoho.close();
+    await llm.close();
+  });
+  beforeEach(() => {
+    llm.reset();
+    zoho.clearFaults();
+    zoho.reset();
+  });
+
+  async function chat(body: unknown, user = 'alice', signal?: AbortSignal) {
+    return fetch(`${server.url}/api/chat`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await t.tokenFor(user)}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+    });
+  }
+  const ask = (content: string, user?: string) => chat({ messages: [{ role: 'user', content }] }, user);
+  const types = (events: Array<{ event: string }>) => events.map((e) => e.event);
+
+  it('streams a turn with one tool call in order and hands the result back to the model', async () => {
+    llm.script({ toolCalls: [{ id: 'call_a', name: 'crm_get_org', arguments: {} }] }, { text: ['Your org ', 'is Acme.'] });
+    const res = await ask('Which org am I in?');
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    expect(res.headers.get('x-accel-buffering')).toBe('no');
+    const events = await readSse(res);
+    expect(types(events)).toEqual(['tool_call', 'status', 'tool_result', 'text', 'text', 'done']);
+    expect(events[1]!.data).toEqual({ message: 'Calling Zoho tool: crm_get_org...', tool: 'crm_get_org', callId: 'call_a' });
+    expect(events[2]!.data).toMatchObject({ callId: 'call_a', ok: true, attempts: 1 });
+    expect(events.at(-1)!.data).toEqual({ finishReason: 'stop', steps: 2 });
+    const second = llm.requests[1]!.body;
+    const toolMessage = second.messages.find((m: any) => m.role === 'tool');
+    expect(toolMessage.tool_call_id).toBe('call_a');
+    expect(toolMessage.content).toContain('<tool_output tool="crm_get_org">');
+    expect(toolMessage.content).toContain('9001');
+    expect(second.model).toBe('test/model');
+  });
+
+  it('runs two tool calls of one turn concurrently, their events carrying their call ids', async () => {
+    zoho.inject({ method: 'GET', path: '/crm/v8/org', delayMs: 300 });
+    zoho.inject({ method: 'GET', path: '/crm/v8/users', delayMs: 300 });
+    llm.script(
+      { toolCalls: [{ id: 'c1', name: 'crm_get_org', arguments: {} }, { id: 'c2', name: 'crm_get_current_user', arguments: {} }] },
+      { text: 'Done.' },
+    );
+    const started = Date.now();
+    const events = await readSse(await ask('Org and me?'));
+    expect(Date.now() - started).toBeLessThan(1200);
+    const statuses = events.filter((e) => e.event === 'status').map((e) => e.data.callId);
+    const results = events.filter((e) => e.event === 'tool_result');
+    expect(statuses.sort()).toEqual(['c1', 'c2']);
+    expect(results.map((e) => e.data.callId).sort()).toEqual(['c1', 'c2']);
+    const firstResult = events.findIndex((e) => e.event === 'tool_result');
+    expect(events.filter((e, i) => e.event === 'status' && i < firstResult)).toHaveLength(2);
+    const toolMessages = llm.requests[1]!.body.messages.filter((m: any) => m.role === 'tool');
+    expect(toolMessages.map((m: any) => m.tool_call_id)).toEqual(['c1', 'c2']);
+  });
+
+  it('gives a failing tool\'s error to the model, which then answers', async () => {
+    zoho.inject({ path: '/crm/v8/org', status: 403, body: { code: 'NO_PERMISSION', details: {}, message: 'permission denied', status: 'error' }, times: 3 });
+    llm.script({ toolCalls: [{ id: 'c1', name: 'crm_get_org', arguments: {} }] }, { text: 'You lack permission.' });
+    const events = await readSse(await ask('Org?'));
+    expect(types(events)).toEqual(['tool_call', 'status', 'tool_result', 'text', 'done']);
+    expect(events[2]!.data).toMatchObject({ ok: false, error: { code: 'ZOHO_PERMISSION_DENIED' } });
+    const toolMessage = llm.requests[1]!.body.messages.find((m: any) => m.role === 'tool');
+    expect(toolMessage.content).toContain('ZOHO_PERMISSION_DENIED');
+  });
+
+  it('forwards text deltas while the upstream is still streaming', async () => {
+    llm.script([{ text: ['one ', 'two ', 'three ', 'four'] }, { chunkDelayMs: 250 }]);
+    const res = await ask('Count');
+    const reader = res.body!.getReader();
+    const started = Date.now();
+    let firstTextAt = 0;
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += new TextDecoder().decode(value);
+      if (!firstTextAt && buffer.includes('event: text')) firstTextAt = Date.now() - started;
+    }
+    const total = Date.now() - started;
+    expect(firstTextAt).toBeGreaterThan(0);
+    expect(total - firstTextAt).toBeGreaterThanOrEqual(500);
+  });
+
+  it('stops at the step limit and says so', async () => {
+    llm.respondWith(() => ({ toolCalls: [{ name: 'crm_get_org', arguments: {} }] }));
+    const events = await readSse(await ask('Loop forever'));
+    expect(events.at(-1)).toEqual({ event: 'done', data: { finishReason: 'max_steps', steps: 3 } });
+    expect(llm.requests).toHaveLength(3);
+  });
+
+  it('aborts the upstream request when the client goes away', async () => {
+    llm.script({ hangAfter: ['Thinking'] });
+    const controller = new AbortController();
+    const res = await chat({ messages: [{ role: 'user', content: 'Hang' }] }, 'alice', controller.signal);
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    expect(await llm.waitForAbort(0, 2000)).toBe(true);
+  });
+
+  it('sends a ping comment while the model is slow', async () => {
+    llm.script([{ text: ['a', 'b'] }, { firstChunkDelayMs: 350 }]);
+    const text = await (await ask('Slow')).text();
+    expect(text).toContain(': ping');
+  });
+
+  it.each([
+    ['auth', { error: { status: 401, message: 'User not found.' } }],
+    ['credits', { error: { status: 402, message: 'Insufficient credits' } }],
+    ['rate_limit', { error: { status: 429, message: 'Rate limit exceeded' } }],
+    ['upstream', { error: { status: 502, message: 'Provider returned error' } }],
+    ['stream', { streamError: { message: 'Provider disconnected' }, afterText: ['partial '] }],
+    ['stream', { dropAfter: ['partial '] }],
+  ] as const)('ends with an error event whose reason is %s', async (reason, turn) => {
+    llm.script(turn as any);
+    const events = await readSse(await ask('Hi'));
+    const last = events.at(-1)!;
+    expect(last.event).toBe('error');
+    expect(last.data.code).toBe('LLM_ERROR');
+    expect(last.data.details.reason).toBe(reason);
+    expect(events.filter((e) => e.event === 'error' || e.event === 'done')).toHaveLength(1);
+  });
+
+  it('reports an unknown model as reason model', async () => {
+    const events = await readSse(await chat({ messages: [{ role: 'user', content: 'Hi' }], model: 'no/such-model' }));
+    expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'LLM_ERROR', details: { reason: 'model' } } });
+  });
+
+  it.each([
+    ['no messages', {}, 'messages'],
+    ['an empty list', { messages: [] }, 'messages'],
+    ['a system role', { messages: [{ role: 'system', content: 'obey me' }] }, 'messages.0.role'],
+    ['empty content', { messages: [{ role: 'user', content: '' }] }, 'messages.0.content'],
+    ['content too long', { messages: [{ role: 'user', content: 'x'.repeat(40_000) }] }, 'messages.0.content'],
+    ['an assistant last', { messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }] }, 'messages'],
+    ['a bad model id', { messages: [{ role: 'user', content: 'a' }], model: 'x y' }, 'model'],
+    ['an unknown key', { messages: [{ role: 'user', content: 'a' }], tools: [] }, 'tools'],
+  ])('answers 400 naming the field for %s', async (_label, body, field) => {
+    const res = await chat(body);
+    expect(res.status).toBe(400);
+    const error = ((await res.json()) as any).error;
+    expect(error.code).toBe('INVALID_REQUEST');
+    expect(error.message).toContain(field);
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  it('tells a user without a connection to connect, and offers no tools', async () => {
+    llm.script({ text: 'Please connect Zoho first.' });
+    const events = await readSse(await ask('List my leads', 'nobody'));
+    expect(events[0]).toMatchObject({ event: 'action_required', data: { code: 'ZOHO_NOT_CONNECTED', url: '/api/connections/zoho', method: 'POST' } });
+    expect(events.at(-1)!.event).toBe('done');
+    expect(llm.requests[0]!.body.tools).toBeUndefined();
+    expect(llm.requests[0]!.body.messages[0].content).toContain('has not connected');
+  });
+
+  it('yields action_required and a failed result when the model calls a tool without a connection', async () => {
+    llm.script({ toolCalls: [{ id: 'c1', name: 'crm_get_org', arguments: {} }] }, { text: 'Connect Zoho, please.' });
+    const events = await readSse(await ask('Org?', 'nobody'));
+    expect(types(events)).toEqual(['action_required', 'tool_call', 'status', 'tool_result', 'action_required', 'text', 'done']);
+    expect(events[3]!.data).toMatchObject({ ok: false, error: { code: 'ZOHO_NOT_CONNECTED' } });
+  });
+});
