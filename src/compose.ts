@@ -1,4 +1,6 @@
+import { Hono } from 'hono';
 import type { Config } from './config.ts';
+import type { AuthEnv } from './http/auth.ts';
 import { createTokenCipher } from './crypto/token-cipher.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
 import { createApp } from './http/app.ts';
@@ -11,6 +13,11 @@ import { OAuthStateStore } from './zoho/oauth-state.ts';
 import { allTools } from '../tools/index.ts';
 import { toolRoutes } from './http/routes/tools.ts';
 import { chatRoutes } from './http/routes/chat.ts';
+import { PendingRunStore } from './agent/approvals/pending-run-store.ts';
+import { createRateLimiter } from './budgets/rate-limiter.ts';
+import { createRunSlots } from './budgets/run-slots.ts';
+import { rateLimitPerUser } from './http/rate-limit.ts';
+import { webRoutes } from './http/routes/web.ts';
 import { createOpenRouterClient } from './llm/openrouter-client.ts';
 import { createToolExecutor } from './tools/execute-tool-with-repair.ts';
 import { createToolRegistry } from './tools/registry.ts';
@@ -86,6 +93,9 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     defaults: { timeoutMs: config.tools.timeoutMs, retryBaseMs: parts.retryBaseMs },
   });
   const toolDeps = { registry, executeToolWithRepair, getZohoApi };
+  const rateLimiter = createRateLimiter(database.db, config.rateLimitPerMinute, parts.now);
+  const pendingRuns = new PendingRunStore(database.db, parts.now);
+  const tools = toolRoutes({ ...toolDeps, logger: parts.logger, heartbeatMs: parts.heartbeatMs });
   const app = createApp({
     logger: parts.logger,
     jwtSecret: config.auth.jwtSecret,
@@ -93,8 +103,9 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     connectFlow,
     store,
     oauth,
+    webRoutes: webRoutes({ jwtSecret: config.auth.jwtSecret, devLogin: config.env !== 'production' }),
     apiRoutes: [
-      { path: '/tools', routes: toolRoutes({ ...toolDeps, logger: parts.logger, heartbeatMs: parts.heartbeatMs }) },
+      { path: '/tools', routes: new Hono<AuthEnv>().use('/:name', rateLimitPerUser(rateLimiter, 'tools')).route('/', tools) },
       {
         path: '/chat',
         routes: chatRoutes({
@@ -102,16 +113,22 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
           llm,
           defaultModel: config.openrouter.model,
           store,
+          pendingRuns,
           connectUrl: CONNECT_URL,
           resultMaxChars: config.tools.resultMaxChars,
-          maxSteps: parts.maxSteps,
+          maxSteps: parts.maxSteps ?? config.chat.maxSteps,
+          runTimeoutMs: config.chat.runTimeoutMs,
+          approvalTtlMs: config.chat.approvalTtlMs,
+          autoApproveWrites: config.chat.autoApproveWrites,
+          rateLimiter,
+          runSlots: createRunSlots(database.db, config.chat.maxConcurrentRuns, config.chat.runTimeoutMs + 60_000, parts.now),
           logger: parts.logger,
           heartbeatMs: parts.heartbeatMs,
         }),
       },
     ],
   });
-  return { config, database, store, oauth, resolver, getZohoApi, connectFlow, registry, executeToolWithRepair, llm, app, close: () => database.close() };
+  return { config, database, store, oauth, resolver, getZohoApi, connectFlow, registry, executeToolWithRepair, llm, pendingRuns, app, close: () => database.close() };
 }
 
 export type Runtime = Awaited<ReturnType<typeof buildRuntime>>;

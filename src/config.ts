@@ -40,6 +40,12 @@ export const envSchema = z.object({
   OPENROUTER_MODEL: z.string().min(1).default(DEFAULT_OPENROUTER_MODEL),
   TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   TOOL_RESULT_MAX_CHARS: z.coerce.number().int().min(500).default(20_000),
+  CHAT_MAX_STEPS: z.coerce.number().int().min(1).max(50).default(8),
+  CHAT_RUN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  CHAT_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(3),
+  CHAT_AUTO_APPROVE_WRITES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  APPROVAL_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TOKEN_ENCRYPTION_KEY: z
     .string()
@@ -95,6 +101,14 @@ export function toConfig(env: Env & { AUTH_JWT_SECRET: string; TOKEN_ENCRYPTION_
       model: env.OPENROUTER_MODEL,
     },
     tools: { timeoutMs: env.TOOL_TIMEOUT_MS, resultMaxChars: env.TOOL_RESULT_MAX_CHARS },
+    chat: {
+      maxSteps: env.CHAT_MAX_STEPS,
+      runTimeoutMs: env.CHAT_RUN_TIMEOUT_MS,
+      maxConcurrentRuns: env.CHAT_MAX_CONCURRENT_RUNS,
+      autoApproveWrites: env.CHAT_AUTO_APPROVE_WRITES,
+      approvalTtlMs: env.APPROVAL_TTL_SECONDS * 1000,
+    },
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     auth: { jwtSecret: env.AUTH_JWT_SECRET },
     tokenEncryptionKey: Buffer.from(env.TOKEN_ENCRYPTION_KEY, 'base64'),
   };

@@ -1,17 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import type OpenAI from 'openai';
-import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { AppError, toErrorBody } from '../errors.ts';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { AppError } from '../errors.ts';
 import type { EmitEvent } from '../stream/events.ts';
-import { capResult } from '../tools/cap-result.ts';
 import type { ExecuteToolWithRepair } from '../tools/execute-tool-with-repair.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
-import { actionFor } from '../tools/run-tool-by-name.ts';
 import type { ConnectionStore } from '../zoho/connection-store.ts';
-import type { AppType, GetZohoApi } from '../zoho/get-zoho-api.ts';
+import type { GetZohoApi } from '../zoho/get-zoho-api.ts';
+import type { PendingRunStore } from './approvals/pending-run-store.ts';
 import { readConnectedApps } from './connected-apps.ts';
-import type { AssembledToolCall } from './tool-call-accumulator.ts';
 import { runLlmStep } from './llm-step.ts';
-import { buildSystemPrompt, wrapToolOutput } from './system-prompt.ts';
+import { offeredTools } from './offered-tools.ts';
+import { buildSystemPrompt } from './system-prompt.ts';
+import { settleTurn } from './settle-turn.ts';
 
 export interface AgentDeps {
   llm: OpenAI | undefined;
@@ -20,9 +21,16 @@ export interface AgentDeps {
   executeToolWithRepair: ExecuteToolWithRepair;
   getZohoApi: GetZohoApi;
   store: ConnectionStore;
+  pendingRuns: PendingRunStore;
   connectUrl: string;
   resultMaxChars: number;
   maxSteps?: number;
+  /** Wall-clock budget of one run (one stream), in ms. */
+  runTimeoutMs?: number;
+  /** How long a run paused for approval can be resumed. */
+  approvalTtlMs?: number;
+  /** Trusted deployments only: run writes the model chooses without asking (default off). */
+  autoApproveWrites?: boolean;
 }
 
 export interface AgentRequest {
@@ -31,80 +39,67 @@ export interface AgentRequest {
   model?: string;
 }
 
+/** The state of a run between steps; also what a paused run stores. */
+export interface RunState {
+  id: string;
+  userId: string;
+  model: string;
+  /** The conversation without the system prompt (rebuilt on every start and resume). */
+  messages: ChatCompletionMessageParam[];
+  steps: number;
+}
+
+/** Starts a chat run: tells the user what to connect first, then runs the loop. */
+export async function runAgent(deps: AgentDeps, request: AgentRequest, emit: EmitEvent, signal: AbortSignal): Promise<void> {
+  const state: RunState = {
+    id: randomUUID(), userId: request.userId, model: request.model ?? deps.defaultModel, messages: [...request.messages], steps: 0,
+  };
+  await continueRun(deps, state, emit, signal, true);
+}
+
 /**
- * The chat loop: stream a completion, run the tool calls it asks for (concurrently), hand their
- * results back as `tool` messages, and repeat until a final answer or the step limit.
+ * The chat loop: stream a completion, settle the tool calls it asks for, hand their results back,
+ * repeat until a final answer, a pause for approval, the step limit or the time limit.
  * Ends with exactly one `done`; failures of the run itself are thrown (the SSE writer sends `error`).
  */
-export async function runAgent(deps: AgentDeps, request: AgentRequest, emit: EmitEvent, signal: AbortSignal): Promise<void> {
+export async function continueRun(deps: AgentDeps, state: RunState, emit: EmitEvent, clientSignal: AbortSignal, announce = false): Promise<void> {
   if (!deps.llm) throw new AppError('LLM_NOT_CONFIGURED', 'OPENROUTER_API_KEY is not set on the server.');
   const maxSteps = deps.maxSteps ?? 8;
-  const { apps, action } = await readConnectedApps(deps.store, request.userId, deps.connectUrl);
-  if (action) emit({ type: 'action_required', data: action });
+  const timeLimit = AbortSignal.timeout(deps.runTimeoutMs ?? 120_000);
+  const signal = AbortSignal.any([clientSignal, timeLimit]);
+  const { apps, action } = await readConnectedApps(deps.store, state.userId, deps.connectUrl);
+  if (announce && action) emit({ type: 'action_required', data: action });
   const tools = offeredTools(deps.registry, apps);
-  const history: ChatCompletionMessageParam[] = [{ role: 'system', content: buildSystemPrompt(apps) }, ...request.messages];
-  const model = request.model ?? deps.defaultModel;
+  const system: ChatCompletionMessageParam = { role: 'system', content: buildSystemPrompt(apps) };
 
-  for (let step = 1; step <= maxSteps; step++) {
-    const result = await runLlmStep(deps.llm, { model, messages: history, tools }, (delta) => emit({ type: 'text', data: { delta } }), signal);
-    if (result.toolCalls.length === 0) {
-      emit({ type: 'done', data: { finishReason: result.finishReason === 'length' ? 'length' : 'stop', steps: step } });
+  try {
+    while (state.steps < maxSteps) {
+      state.steps += 1;
+      const result = await runLlmStep(deps.llm, { model: state.model, messages: [system, ...state.messages], tools },
+        (delta) => emit({ type: 'text', data: { delta } }), signal);
+      if (result.toolCalls.length === 0) {
+        emit({ type: 'done', data: { finishReason: result.finishReason === 'length' ? 'length' : 'stop', steps: state.steps } });
+        return;
+      }
+      const calls = result.toolCalls.map((c) => ({ ...c, id: `call_${randomUUID()}` }));
+      state.messages.push({
+        role: 'assistant',
+        content: result.text || null,
+        tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments || '{}' } })),
+      });
+      const settled = await settleTurn(deps, state, calls, emit, signal);
+      if (settled.paused) {
+        emit({ type: 'done', data: { finishReason: 'approval_required', steps: state.steps, runId: state.id } });
+        return;
+      }
+      state.messages.push(...settled.toolMessages);
+    }
+    emit({ type: 'done', data: { finishReason: 'max_steps', steps: state.steps, message: `Stopped after the limit of ${maxSteps} steps.` } });
+  } catch (error) {
+    if (timeLimit.aborted && !clientSignal.aborted) {
+      emit({ type: 'done', data: { finishReason: 'time_limit', steps: state.steps, message: 'Stopped at the time limit of the run.' } });
       return;
     }
-    history.push({
-      role: 'assistant',
-      content: result.text || null,
-      tool_calls: result.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments || '{}' } })),
-    });
-    const toolMessages = await Promise.all(result.toolCalls.map((call) => runToolCall(deps, request.userId, call, emit, signal)));
-    history.push(...toolMessages);
+    throw error;
   }
-  emit({ type: 'done', data: { finishReason: 'max_steps', steps: maxSteps } });
-}
-
-async function runToolCall(
-  deps: AgentDeps, userId: string, call: AssembledToolCall, emit: EmitEvent, signal: AbortSignal,
-): Promise<ChatCompletionMessageParam> {
-  const params = parseArguments(call.arguments);
-  emit({ type: 'tool_call', data: { callId: call.id, tool: call.name, params } });
-  const app: AppType = deps.registry.get(call.name)?.app ?? (call.name.startsWith('desk_') ? 'desk' : 'crm');
-  const outcome = await deps.executeToolWithRepair(() => deps.getZohoApi(userId, app), app, call.name, params, { callId: call.id, onEvent: emit, signal });
-  if (signal.aborted) throw signal.reason;
-  let content: string;
-  if (outcome.ok) {
-    content = wrapToolOutput(call.name, capResult(outcome.result, deps.resultMaxChars).text);
-  } else {
-    const action = actionFor(outcome.error);
-    if (action) emit({ type: 'action_required', data: action });
-    content = wrapToolOutput(call.name, JSON.stringify({ ok: false, error: toErrorBody(outcome.error) }));
-  }
-  return { role: 'tool', tool_call_id: call.id, content };
-}
-
-/** An empty argument string means `{}`; text that is not JSON is passed on for the repair steps to judge. */
-function parseArguments(text: string): unknown {
-  if (!text.trim()) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-const toolCache = new WeakMap<ToolRegistry, Map<string, ChatCompletionTool[]>>();
-
-/** The OpenAI `tools` list for the connected apps, built once per app set. */
-function offeredTools(registry: ToolRegistry, apps: Set<AppType>): ChatCompletionTool[] {
-  const key = [...apps].sort().join(',');
-  let perApps = toolCache.get(registry);
-  if (!perApps) toolCache.set(registry, (perApps = new Map()));
-  let tools = perApps.get(key);
-  if (!tools) {
-    tools = registry.describe().filter((t) => apps.has(t.app)).map((t) => ({
-      type: 'function' as const,
-      function: { name: t.name, description: t.description, parameters: t.inputSchema },
-    }));
-    perApps.set(key, tools);
-  }
-  return tools;
 }

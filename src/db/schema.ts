@@ -65,5 +65,66 @@ export const toolCalls = pgTable(
   (t) => [index('tool_calls_user_time').on(t.appUserId, t.createdAt)],
 );
 
-export const schema = { zohoConnections, oauthStates, toolCalls };
+
+/**
+ * A chat run paused for approval: everything needed to resume it on any instance. One row per
+ * run; its tool calls are in `pending_tool_calls`.
+ */
+export const pendingRuns = pgTable('pending_runs', {
+  id: text('id').primaryKey(),
+  appUserId: text('app_user_id').notNull(),
+  model: text('model').notNull(),
+  /** The conversation so far (without the system prompt), ending with the assistant's tool calls. */
+  messages: jsonb('messages').notNull(),
+  steps: integer('steps').notNull(),
+  status: text('status', { enum: ['paused', 'resumed'] }).notNull().default('paused'),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+});
+
+/** Each tool call of a paused turn: reads already run, writes waiting for a single-use decision. */
+export const pendingToolCalls = pgTable(
+  'pending_tool_calls',
+  {
+    callId: text('call_id').primaryKey(),
+    runId: text('run_id').notNull(),
+    appUserId: text('app_user_id').notNull(),
+    position: integer('position').notNull(),
+    tool: text('tool').notNull(),
+    params: jsonb('params'),
+    paramsHash: text('params_hash').notNull(),
+    summary: text('summary').notNull(),
+    /** `auto` for a read run at once; `approve` / `deny` once the user decided. */
+    decision: text('decision', { enum: ['auto', 'approve', 'deny'] }),
+    /** The `tool` message handed to the model once the call is settled. */
+    resultContent: text('result_content'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [index('pending_tool_calls_run').on(t.runId)],
+);
+
+/** Fixed-window request counters per user and route, shared by every instance. */
+export const rateLimitHits = pgTable(
+  'rate_limit_hits',
+  {
+    key: text('key').notNull(),
+    windowStart: bigint('window_start', { mode: 'number' }).notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [uniqueIndex('rate_limit_hits_key_window').on(t.key, t.windowStart)],
+);
+
+/** Chat runs in progress, to cap concurrent runs per user across instances. */
+export const activeRuns = pgTable(
+  'active_runs',
+  {
+    id: text('id').primaryKey(),
+    appUserId: text('app_user_id').notNull(),
+    /** Unix ms after which a row left by a crashed instance no longer counts. */
+    expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('active_runs_user').on(t.appUserId)],
+);
+
+export const schema = { zohoConnections, oauthStates, toolCalls, pendingRuns, pendingToolCalls, rateLimitHits, activeRuns };
 export type ZohoConnectionRow = typeof zohoConnections.$inferSelect;

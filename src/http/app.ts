@@ -20,6 +20,8 @@ export interface AppDeps {
   oauth: ZohoOAuth | undefined;
   /** Further `/api` routes (tools, chat), mounted behind the same auth. */
   apiRoutes?: Array<{ path: string; routes: Hono<AuthEnv> }>;
+  /** The chat page and its files, mounted at the root without auth (`routes/web.ts`). */
+  webRoutes?: Hono;
 }
 
 /** The HTTP application: routes and middleware only; every dependency comes in through `deps`. */
@@ -36,5 +38,6 @@ export function createApp(deps: AppDeps) {
   api.route('/connections', connectionRoutes({ flow: deps.connectFlow, store: deps.store, oauth: deps.oauth }));
   for (const extra of deps.apiRoutes ?? []) api.route(extra.path, extra.routes);
   app.route('/api', api);
+  if (deps.webRoutes) app.route('/', deps.webRoutes);
   return app;
 }

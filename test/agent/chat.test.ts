@@ -57,12 +57,15 @@ describe('POST /api/chat', () => {
     expect(res.headers.get('x-accel-buffering')).toBe('no');
     const events = await readSse(res);
     expect(types(events)).toEqual(['tool_call', 'status', 'tool_result', 'text', 'text', 'done']);
-    expect(events[1]!.data).toEqual({ message: 'Calling Zoho tool: crm_get_org...', tool: 'crm_get_org', callId: 'call_a' });
-    expect(events[2]!.data).toMatchObject({ callId: 'call_a', ok: true, attempts: 1 });
+    const callId = events[0]!.data.callId;
+    expect(callId).toMatch(/^call_[0-9a-f-]{36}$/);
+    expect(events[1]!.data).toEqual({ message: 'Calling Zoho tool: crm_get_org...', tool: 'crm_get_org', callId });
+    expect(events[2]!.data).toMatchObject({ callId, ok: true, attempts: 1 });
     expect(events.at(-1)!.data).toEqual({ finishReason: 'stop', steps: 2 });
     const second = llm.requests[1]!.body;
     const toolMessage = second.messages.find((m: any) => m.role === 'tool');
-    expect(toolMessage.tool_call_id).toBe('call_a');
+    expect(toolMessage.tool_call_id).toBe(callId);
+    expect(second.messages.find((m: any) => m.role === 'assistant').tool_calls[0].id).toBe(callId);
     expect(toolMessage.content).toContain('<tool_output tool="crm_get_org">');
     expect(toolMessage.content).toContain('9001');
     expect(second.model).toBe('test/model');
@@ -78,14 +81,16 @@ describe('POST /api/chat', () => {
     const started = Date.now();
     const events = await readSse(await ask('Org and me?'));
     expect(Date.now() - started).toBeLessThan(1200);
+    const ids = events.filter((e) => e.event === 'tool_call').map((e) => e.data.callId);
+    expect(new Set(ids).size).toBe(2);
     const statuses = events.filter((e) => e.event === 'status').map((e) => e.data.callId);
     const results = events.filter((e) => e.event === 'tool_result');
-    expect(statuses.sort()).toEqual(['c1', 'c2']);
-    expect(results.map((e) => e.data.callId).sort()).toEqual(['c1', 'c2']);
+    expect(statuses.sort()).toEqual([...ids].sort());
+    expect(results.map((e) => e.data.callId).sort()).toEqual([...ids].sort());
     const firstResult = events.findIndex((e) => e.event === 'tool_result');
     expect(events.filter((e, i) => e.event === 'status' && i < firstResult)).toHaveLength(2);
     const toolMessages = llm.requests[1]!.body.messages.filter((m: any) => m.role === 'tool');
-    expect(toolMessages.map((m: any) => m.tool_call_id)).toEqual(['c1', 'c2']);
+    expect(toolMessages.map((m: any) => m.tool_call_id)).toEqual(ids);
   });
 
   it('gives a failing tool\'s error to the model, which then answers', async () => {
@@ -119,7 +124,8 @@ describe('POST /api/chat', () => {
   it('stops at the step limit and says so', async () => {
     llm.respondWith(() => ({ toolCalls: [{ name: 'crm_get_org', arguments: {} }] }));
     const events = await readSse(await ask('Loop forever'));
-    expect(events.at(-1)).toEqual({ event: 'done', data: { finishReason: 'max_steps', steps: 3 } });
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'max_steps', steps: 3 } });
+    expect(events.at(-1)!.data.message).toContain('3 steps');
     expect(llm.requests).toHaveLength(3);
   });
 

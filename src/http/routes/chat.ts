@@ -1,9 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { decideApproval, checkDecision } from '../../agent/approvals/decide-approval.ts';
 import { runAgent, type AgentDeps } from '../../agent/run-agent.ts';
+import type { RateLimiter } from '../../budgets/rate-limiter.ts';
+import type { RunSlots } from '../../budgets/run-slots.ts';
 import type { Logger } from '../../log.ts';
+import type { EmitEvent } from '../../stream/events.ts';
 import { sseResponse } from '../../stream/sse-response.ts';
 import type { AuthEnv } from '../auth.ts';
+import { rateLimitPerUser } from '../rate-limit.ts';
 import { readJsonBody } from '../validate.ts';
 
 /** What a client may send: its own turns only; the system prompt is the server's. */
@@ -18,12 +23,45 @@ export const chatBodySchema = z
   })
   .strict();
 
-/** `POST /api/chat`: validate, then stream the agent run as SSE. */
-export function chatRoutes(deps: AgentDeps & { logger: Logger; heartbeatMs?: number }) {
-  return new Hono<AuthEnv>().post('/', async (c) => {
-    const body = await readJsonBody(c, chatBodySchema);
-    const userId = c.get('userId');
-    return sseResponse(c, { logger: deps.logger, heartbeatMs: deps.heartbeatMs }, (emit, signal) =>
-      runAgent(deps, { userId, messages: body.messages, model: body.model }, emit, signal));
-  });
+const approvalBodySchema = z
+  .object({
+    callId: z.string().min(1).max(100),
+    decision: z.enum(['approve', 'deny']),
+    paramsHash: z.string().min(1).max(100).optional(),
+  })
+  .strict();
+
+export interface ChatRouteDeps extends AgentDeps {
+  logger: Logger;
+  heartbeatMs?: number;
+  rateLimiter: RateLimiter;
+  runSlots: RunSlots;
+}
+
+/** `POST /api/chat` and `POST /api/chat/approvals`: validate, take a run slot, stream the run as SSE. */
+export function chatRoutes(deps: ChatRouteDeps) {
+  const stream = (c: Parameters<typeof sseResponse>[0], release: () => Promise<void>, run: (emit: EmitEvent, signal: AbortSignal) => Promise<void>) =>
+    sseResponse(c, { logger: deps.logger, heartbeatMs: deps.heartbeatMs }, async (emit, signal) => {
+      try {
+        await run(emit, signal);
+      } finally {
+        await release();
+      }
+    });
+
+  return new Hono<AuthEnv>()
+    .use('*', rateLimitPerUser(deps.rateLimiter, 'chat'))
+    .post('/', async (c) => {
+      const body = await readJsonBody(c, chatBodySchema);
+      const userId = c.get('userId');
+      const release = await deps.runSlots.acquire(userId);
+      return stream(c, release, (emit, signal) => runAgent(deps, { userId, messages: body.messages, model: body.model }, emit, signal));
+    })
+    .post('/approvals', async (c) => {
+      const body = await readJsonBody(c, approvalBodySchema);
+      const userId = c.get('userId');
+      await checkDecision(deps, userId, body);
+      const release = await deps.runSlots.acquire(userId);
+      return stream(c, release, (emit, signal) => decideApproval(deps, userId, body, emit, signal));
+    });
 }

@@ -1,0 +1,57 @@
+import { envSchema } from '../config.ts';
+import { fail, pass, type CheckLine } from './check-line.ts';
+
+type Environment = Record<string, string | undefined>;
+
+const ENV_FILE_HINT = 'in the environment or in .env (see .env.example)';
+const GENERATED = 'a development secret generated once and kept in .data/secrets.json';
+
+/** What a missing variable costs, and where to get it. */
+const REQUIRED: Record<string, { without: string; fix: string }> = {
+  ZOHO_CLIENT_ID: {
+    without: 'users cannot connect Zoho',
+    fix: `create a "Server-based Applications" client at https://api-console.zoho.com (Multi-DC on) and set ZOHO_CLIENT_ID ${ENV_FILE_HINT}`,
+  },
+  ZOHO_CLIENT_SECRET: {
+    without: 'users cannot connect Zoho and tokens cannot be refreshed',
+    fix: `set ZOHO_CLIENT_SECRET of the same client ${ENV_FILE_HINT}`,
+  },
+  OPENROUTER_API_KEY: {
+    without: 'chat cannot run',
+    fix: `create a key at https://openrouter.ai/keys and set OPENROUTER_API_KEY ${ENV_FILE_HINT}`,
+  },
+};
+
+/** The schema's own default, so this file never disagrees with config.ts. */
+const DEFAULT_ZOHO_REDIRECT_URI = envSchema.shape.ZOHO_REDIRECT_URI.parse(undefined);
+
+const SECRETS_WITH_FALLBACK = ['AUTH_JWT_SECRET', 'TOKEN_ENCRYPTION_KEY'] as const;
+
+const isSet = (env: Environment, key: string) => env[key] !== undefined && env[key] !== '';
+
+/**
+ * One line per variable the runtime needs: set or missing, never its value. Reads the raw
+ * environment (`.env` merged under `process.env`), so it works when the config does not parse.
+ */
+export function checkEnvironment(env: Environment): CheckLine[] {
+  const production = env.NODE_ENV === 'production';
+  const lines: CheckLine[] = [];
+  for (const key of ['ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET'] as const) lines.push(required(env, key));
+  lines.push(
+    isSet(env, 'ZOHO_REDIRECT_URI')
+      ? pass('env ZOHO_REDIRECT_URI', 'set')
+      : pass('env ZOHO_REDIRECT_URI', `not set; the default ${DEFAULT_ZOHO_REDIRECT_URI} must be the client's registered redirect URI`),
+  );
+  lines.push(required(env, 'OPENROUTER_API_KEY'));
+  for (const key of SECRETS_WITH_FALLBACK) {
+    if (isSet(env, key)) lines.push(pass(`env ${key}`, 'set'));
+    else if (production) lines.push(fail(`env ${key}`, 'missing; NODE_ENV=production needs it', `set ${key} in the environment`));
+    else lines.push(pass(`env ${key}`, `not set; ${GENERATED} is used (single instance only)`));
+  }
+  return lines;
+}
+
+function required(env: Environment, key: keyof typeof REQUIRED): CheckLine {
+  const need = REQUIRED[key]!;
+  return isSet(env, key) ? pass(`env ${key}`, 'set') : fail(`env ${key}`, `missing: ${need.without}`, need.fix);
+}
