@@ -2,45 +2,29 @@
 // interactive session that keeps the conversation. Ctrl-C stops the answer being streamed.
 // Client-side settings: RUNTIME_URL (default http://localhost:8080), RUNTIME_TOKEN (a JWT),
 // RUNTIME_USER (the user a development token is signed for when RUNTIME_TOKEN is unset).
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline/promises';
+import { describeFailure, runTurn, type Outcome, type TurnOptions } from './chat-session.ts';
 import { resolveToken } from './dev-token.ts';
 import { createEventPrinter } from './event-printer.ts';
-import { createRuntimeClient, type ChatMessage, type RuntimeClient } from './runtime-client.ts';
-import { RuntimeClientError } from './runtime-client-error.ts';
-
-type Outcome = 'done' | 'error' | 'aborted';
-type Printer = ReturnType<typeof createEventPrinter>;
+import { createRuntimeClient, type ChatMessage } from './runtime-client.ts';
 
 const EXIT: Record<Outcome, number> = { done: 0, error: 1, aborted: 130 };
 
-/** Streams one chat turn to the printer; a refused request or a broken stream is printed, not thrown. */
-async function runTurn(client: RuntimeClient, messages: ChatMessage[], signal: AbortSignal, printer: Printer): Promise<Outcome> {
-  try {
-    for await (const event of client.chat({ messages }, { signal })) {
-      printer.print(event);
-      if (event.type === 'done') return 'done';
-      if (event.type === 'error') return 'error';
-    }
-  } catch (error) {
-    printer.note(describeFailure(error), true);
-    return 'error';
-  }
-  printer.note('(stopped)');
-  return 'aborted';
-}
-
-function describeFailure(error: unknown): string {
-  if (!(error instanceof RuntimeClientError)) return `Error: ${(error as Error)?.message ?? String(error)}`;
-  const hint = {
-    UNAUTHORIZED: ' Check RUNTIME_TOKEN (a JWT signed with the server\'s AUTH_JWT_SECRET).',
-    NETWORK_ERROR: ' Is the runtime running? Set RUNTIME_URL if it listens elsewhere.',
-  }[error.code] ?? '';
-  return `Error: ${error.message} [${error.code}]${hint}`;
-}
+/** A question on the terminal; Ctrl-C (the turn's signal) or an input that ended gives `undefined`. */
+const asker = (rl: Interface): TurnOptions['ask'] => (question, signal) =>
+  new Promise((resolve) => {
+    const closed = () => resolve(undefined);
+    rl.once('close', closed);
+    Promise.resolve()
+      .then(() => rl.question(question, { signal }))
+      .then(resolve, closed)
+      .finally(() => rl.off('close', closed));
+  });
 
 async function main(): Promise<number> {
   const baseUrl = process.env.RUNTIME_URL || 'http://localhost:8080';
-  const printer = createEventPrinter({ out: process.stdout, err: process.stderr, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, baseUrl });
+  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  const printer = createEventPrinter({ out: process.stdout, err: process.stderr, color, baseUrl });
   const token = await resolveToken(process.env, { notice: (line) => printer.note(line) });
   if (!token) {
     printer.note('Error: set RUNTIME_TOKEN to a JWT for the runtime (sub = your user id), or start the server once in development so .data/secrets.json exists.', true);
@@ -48,12 +32,21 @@ async function main(): Promise<number> {
   }
   const client = createRuntimeClient({ baseUrl, token });
   let current: AbortController | undefined;
+  const turn = (messages: ChatMessage[], ask?: TurnOptions['ask']) => {
+    current = new AbortController();
+    return runTurn(client, messages, printer, { signal: current.signal, ask }).finally(() => (current = undefined));
+  };
   const question = process.argv.slice(2).join(' ').trim();
 
   if (question) {
-    process.on('SIGINT', () => (current?.signal.aborted === false ? current.abort() : process.exit(130)));
-    current = new AbortController();
-    return EXIT[await runTurn(client, [{ role: 'user', content: question }], current.signal, printer)];
+    // Approvals are asked for only when a person is at the terminal.
+    const rl = process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
+    const interrupt = () => (current && !current.signal.aborted ? current.abort() : process.exit(130));
+    rl?.on('SIGINT', interrupt);
+    process.on('SIGINT', interrupt);
+    const outcome = await turn([{ role: 'user', content: question }], rl && asker(rl));
+    rl?.close();
+    return EXIT[outcome];
   }
 
   const rl = createInterface({ input: process.stdin, output: process.stdout });
@@ -67,10 +60,7 @@ async function main(): Promise<number> {
   for await (const line of rl) {
     const content = line.trim();
     if (content) {
-      current = new AbortController();
-      await runTurn(client, [...history, { role: 'user', content }], current.signal, printer);
-      current = undefined;
-      printer.endLine();
+      await turn([...history, { role: 'user', content }], asker(rl));
       // Keep the turn only when there is an answer to pair it with.
       if (printer.text) history.push({ role: 'user', content }, { role: 'assistant', content: printer.text });
       printer.reset();

@@ -50,7 +50,8 @@ export function createEventPrinter(options: EventPrinterOptions) {
         return line(dim(`  ${event.data.tool}: ${outcome} (${tries})`));
       }
       case 'action_required': {
-        const { message, url, method } = event.data;
+        const { code, message, url, method, callId } = event.data;
+        if (code === 'approval_required') return line(`Approval needed: ${message}${typeof callId === 'string' ? ` (call ${callId})` : ''}`);
         line(`Action required: ${message}`);
         if (url) line(`  ${method ?? 'GET'} ${new URL(url, options.baseUrl).href}`);
         return;
@@ -58,7 +59,10 @@ export function createEventPrinter(options: EventPrinterOptions) {
       case 'error':
         return line(`Error: ${event.data.message} [${event.data.code}]`, options.err);
       case 'done':
-        return endLine();
+        endLine();
+        // A run cut short says why (step or time limit); a normal end needs no words.
+        if (typeof event.data.message === 'string') line(dim(`(${event.data.message})`));
+        return;
     }
   }
 

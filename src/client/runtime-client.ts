@@ -50,7 +50,9 @@ export function createRuntimeClient(options: RuntimeClientOptions) {
       });
     } catch (cause) {
       if (signal?.aborted) throw cause;
-      throw new RuntimeClientError(0, 'NETWORK_ERROR', `Could not reach the runtime at ${baseUrl}: ${(cause as Error)?.message ?? cause}`, { cause });
+      // undici says only "fetch failed"; the reason (ECONNREFUSED, a DNS failure) is its cause.
+      const reason = (cause as { cause?: Error })?.cause?.message ?? (cause as Error)?.message ?? String(cause);
+      throw new RuntimeClientError(0, 'NETWORK_ERROR', `Could not reach the runtime at ${baseUrl}: ${reason}`, { cause });
     }
   }
 
@@ -96,9 +98,14 @@ export function createRuntimeClient(options: RuntimeClientOptions) {
         : await errorFromResponse(response);
     },
 
-    /** `POST /api/chat/approvals`: approve or deny a held write; streams the resumed run. */
-    decideApproval(callId: string, decision: 'approve' | 'deny', opts: StreamOptions = {}): AsyncIterable<RunEvent> {
-      return stream('/api/chat/approvals', { callId, decision }, opts.signal);
+    /**
+     * `POST /api/chat/approvals`: approve or deny a held write (an `action_required` event with
+     * code `approval_required`); streams the resumed run. Pass the event's `paramsHash` so the
+     * decision only holds for the params the user saw.
+     */
+    decideApproval(callId: string, decision: 'approve' | 'deny', opts: StreamOptions & { paramsHash?: string } = {}): AsyncIterable<RunEvent> {
+      const body = opts.paramsHash === undefined ? { callId, decision } : { callId, decision, paramsHash: opts.paramsHash };
+      return stream('/api/chat/approvals', body, opts.signal);
     },
   };
 }

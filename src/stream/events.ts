@@ -25,11 +25,35 @@ export const runEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('action_required'),
     data: z
-      .object({ code: z.string(), message: z.string(), url: z.string().optional(), method: z.string().optional() })
+      .object({
+        code: z.string(),
+        message: z.string(),
+        url: z.string().optional(),
+        method: z.string().optional(),
+        // With code `approval_required`: the call waiting for a decision, exactly as it will run.
+        callId: z.string().optional(),
+        tool: z.string().optional(),
+        params: z.unknown().optional(),
+        paramsHash: z.string().optional(),
+        runId: z.string().optional(),
+      })
       .catchall(z.unknown()),
   }),
   z.object({ type: z.literal('error'), data: errorBody }),
-  z.object({ type: z.literal('done'), data: z.object({ finishReason: z.string(), steps: z.number() }).catchall(z.unknown()) }),
+  z.object({
+    type: z.literal('done'),
+    data: z
+      .object({
+        /** stop | length | completed | max_steps | time_limit | approval_required | approval_recorded */
+        finishReason: z.string(),
+        steps: z.number(),
+        /** Why a limit stopped the run, in words. */
+        message: z.string().optional(),
+        /** The paused run, when finishReason is approval_required. */
+        runId: z.string().optional(),
+      })
+      .catchall(z.unknown()),
+  }),
 ]);
 
 export type RunEvent = z.infer<typeof runEventSchema>;

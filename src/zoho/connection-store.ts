@@ -27,21 +27,12 @@ export interface ZohoConnection {
   updatedAt: Date;
 }
 
-export interface NewConnection {
-  appUserId: string;
-  zohoUserId: string;
-  zohoOrgId: string;
+/** What the connect flow stores; the rest (id, status, version, timestamps) the store sets. */
+export type NewConnection = Omit<ZohoConnection, 'id' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'email' | 'crmOrgId' | 'deskOrgId'> & {
   email?: string;
-  dc: string;
-  accountsServer: string;
-  apiDomain: string;
-  accessToken: string;
-  refreshToken: string;
-  tokenExpiresAt: number;
-  scopes: string[];
   crmOrgId?: string | null;
   deskOrgId?: string | null;
-}
+};
 
 type ConnectionIdentity = Pick<ZohoConnection, 'appUserId' | 'zohoUserId' | 'zohoOrgId'>;
 
