@@ -11,6 +11,9 @@ export function oauthCallbackRoutes(deps: { flow: ConnectFlow; logger: Logger })
     // The URL carries a one-time code: keep it out of Referer headers and caches (RFC 9700 4.2).
     c.header('Referrer-Policy', 'no-referrer');
     c.header('Cache-Control', 'no-store');
+    // A static page: nothing to load but its own inline style.
+    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+    c.header('X-Content-Type-Options', 'nosniff');
     const q = (name: string) => c.req.queries(name);
     try {
       const connection = await deps.flow.completeConnect({
