@@ -4,7 +4,7 @@ import { fail, pass, type CheckLine } from './check-line.ts';
 type Environment = Record<string, string | undefined>;
 
 const ENV_FILE_HINT = 'in the environment or in .env (see .env.example)';
-const GENERATED = 'a development secret generated once and kept in .data/secrets.json';
+const GENERATED = 'uses the development secret generated once into .data/secrets.json, fit for a single instance only';
 
 /** What a missing variable costs, and where to get it. */
 const REQUIRED: Record<string, { without: string; fix: string }> = {
@@ -46,7 +46,7 @@ export function checkEnvironment(env: Environment): CheckLine[] {
   for (const key of SECRETS_WITH_FALLBACK) {
     if (isSet(env, key)) lines.push(pass(`env ${key}`, 'set'));
     else if (production) lines.push(fail(`env ${key}`, 'missing; NODE_ENV=production needs it', `set ${key} in the environment`));
-    else lines.push(pass(`env ${key}`, `not set; ${GENERATED} is used (single instance only)`));
+    else lines.push(pass(`env ${key}`, `not set; ${GENERATED}`));
   }
   return lines;
 }
