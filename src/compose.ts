@@ -66,7 +66,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     connectUrl: CONNECT_URL,
     now: parts.now,
   });
-  const { getZohoApi } = createZohoApiFactory({ resolver, store, overrides, connectUrl: CONNECT_URL, fetch: parts.fetch });
+  const { getZohoApi, listDeskOrganizations } = createZohoApiFactory({ resolver, store, overrides, connectUrl: CONNECT_URL, fetch: parts.fetch });
   const connectFlow = createConnectFlow({
     oauth,
     states: new OAuthStateStore(database.db, cipher, config.auth.jwtSecret, parts.now),
@@ -128,7 +128,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
       },
     ],
   });
-  return { config, database, store, oauth, resolver, getZohoApi, connectFlow, registry, executeToolWithRepair, llm, pendingRuns, app, close: () => database.close() };
+  return { config, database, store, oauth, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns, app, close: () => database.close() };
 }
 
 export type Runtime = Awaited<ReturnType<typeof buildRuntime>>;

@@ -11,7 +11,7 @@ export interface CheckLine {
 }
 
 /** The parts of the runtime the doctor uses. */
-export type DoctorRuntime = Pick<Runtime, 'config' | 'database' | 'store' | 'resolver' | 'getZohoApi' | 'oauth'>;
+export type DoctorRuntime = Pick<Runtime, 'config' | 'database' | 'store' | 'resolver' | 'getZohoApi' | 'listDeskOrganizations' | 'oauth'>;
 
 export const pass = (name: string, detail: string): CheckLine => ({ name, ok: true, detail });
 

@@ -8,8 +8,6 @@ export type { CheckLine, DoctorRuntime } from './check-line.ts';
 export interface DoctorOptions {
   /** The app user whose Zoho connection to check; without it only the database is checked. */
   userId?: string;
-  /** The fetch the runtime was built with (tests may route); the global one otherwise. */
-  fetch?: typeof fetch;
   now?: () => number;
 }
 
@@ -34,6 +32,6 @@ export async function runDoctor(runtime: DoctorRuntime, options: DoctorOptions =
   if (!token.connection) return [...lines, skip('CRM and Desk org', 'skipped until the token works')];
 
   lines.push(await checkCrmOrg(runtime, token.connection));
-  lines.push(await checkDeskOrg(runtime, token.connection, options.fetch));
+  lines.push(await checkDeskOrg(runtime, token.connection));
   return lines;
 }

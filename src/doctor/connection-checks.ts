@@ -22,9 +22,9 @@ export async function checkConnectionRow(runtime: DoctorRuntime, userId: string)
   if (!connection) return { line: fail(name, `no connection for user ${JSON.stringify(userId)}`, CONNECT_FIX) };
   const who = `${connection.email ?? `Zoho user ${connection.zohoUserId}`}, dc ${connection.dc}, id ${connection.id}`;
   if (connection.status === 'needs_reconnect') {
-    return { line: fail(name, `needs_reconnect (${who}): Zoho stopped accepting its tokens`, RECONNECT_FIX) };
+    return { line: fail(name, `needs_reconnect, Zoho stopped accepting its tokens: ${who}`, RECONNECT_FIX) };
   }
-  return { line: pass(name, `active (${who})`), connection };
+  return { line: pass(name, `active: ${who}`), connection };
 }
 
 /**
@@ -57,15 +57,15 @@ export async function checkTokenExpiry(
     return { line: fail(name, `still ${expiryText(fresh.tokenExpiresAt, after)} after a refresh`, `check this host's clock; then ${RECONNECT_FIX}`) };
   }
   const refreshed = fresh.tokenExpiresAt !== connection.tokenExpiresAt;
-  const detail = refreshed ? `refreshed (it ${before}); now ${expiryText(fresh.tokenExpiresAt, after)}` : expiryText(fresh.tokenExpiresAt, after);
+  const detail = refreshed ? `refreshed, it ${before}; now ${expiryText(fresh.tokenExpiresAt, after)}` : expiryText(fresh.tokenExpiresAt, after);
   return { line: pass(name, detail), connection: fresh };
 }
 
-/** `expires in 52 min (2025-01-01T10:00:00Z)` or `expired 3 min ago (…)`. */
+/** `expires in 52 min, at 2025-01-01T10:00:00Z` or `expired 3 min ago, at …`. */
 function expiryText(expiresAt: number, nowSec: number): string {
   const at = new Date(expiresAt * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const left = expiresAt - nowSec;
-  return left >= 0 ? `expires in ${duration(left)} (${at})` : `expired ${duration(-left)} ago (${at})`;
+  return left >= 0 ? `expires in ${duration(left)}, at ${at}` : `expired ${duration(-left)} ago, at ${at}`;
 }
 
 function duration(seconds: number): string {

@@ -1,6 +1,5 @@
 import { AppError } from '../errors.ts';
 import type { ZohoConnection } from '../zoho/connection-store.ts';
-import { listDeskOrganizations } from './desk-organizations.ts';
 import { diagnose, RECONNECT_FIX } from './diagnose.ts';
 import { fail, pass, type CheckLine, type DoctorRuntime } from './check-line.ts';
 
@@ -17,7 +16,7 @@ export async function checkCrmOrg(runtime: DoctorRuntime, connection: ZohoConnec
     org = (await api.client.getOrg())?.org?.[0];
   } catch (error) {
     const { detail, fix } = diagnose(error);
-    return fail(name, `${stored ? `stored ${stored}` : 'not stored'}; GET /crm/v8/org failed: ${detail}`, stored ? fix : NO_CRM_FIX);
+    return fail(name, `${stored ? `stored ${stored}` : 'not stored'}; GET /crm/v8/org failed: ${detail}`, stored ? fix : `${fix}; ignore this if the user does not use Zoho CRM`);
   }
   const id = org?.id == null ? undefined : String(org.id);
   const zgid = org?.zgid == null ? undefined : String(org.zgid);
@@ -39,30 +38,30 @@ export async function checkCrmOrg(runtime: DoctorRuntime, connection: ZohoConnec
  * A stored Desk org id must be one the token can use; without one, the first Desk call discovers
  * and stores it, so this check makes that call now (`getZohoApi(user, 'desk')`).
  */
-export async function checkDeskOrg(runtime: DoctorRuntime, connection: ZohoConnection, fetchImpl?: typeof globalThis.fetch): Promise<CheckLine> {
+export async function checkDeskOrg(runtime: DoctorRuntime, connection: ZohoConnection): Promise<CheckLine> {
   const name = 'Desk org id';
   const stored = connection.deskOrgId;
   if (!stored) return discoverDeskOrg(runtime, connection);
   let orgs;
   try {
-    orgs = await listDeskOrganizations(connection, { resolver: runtime.resolver, overrides: runtime.config.zoho.overrides, fetch: fetchImpl });
+    orgs = await runtime.listDeskOrganizations(connection.appUserId);
   } catch (error) {
     const { detail, fix } = diagnose(error);
     return fail(name, `stored ${stored}; GET /api/v1/organizations failed: ${detail}`, fix);
   }
   const match = orgs.find((o) => o.id === stored);
-  if (match) return pass(name, `${stored}${match.name ? ` (${JSON.stringify(match.name)})` : ''}, listed by GET /api/v1/organizations`);
+  if (match) return pass(name, `${stored}${match.name ? ` ${JSON.stringify(match.name)}` : ''}, listed by GET /api/v1/organizations`);
   const listed = orgs.length ? `lists ${orgs.map((o) => o.id).join(', ')}` : 'lists no org';
   return fail(
     name,
     `stored ${stored}, but GET /api/v1/organizations ${listed} for this token`,
-    `make the Zoho user an agent of Desk org ${stored}; or clear desk_org_id of connection ${connection.id} so the first Desk call discovers it again (connecting again keeps the stored id)`,
+    `make the Zoho user an agent of Desk org ${stored}; or connect Zoho again, which clears the stored id so the first Desk call discovers it again`,
   );
 }
 
 async function discoverDeskOrg(runtime: DoctorRuntime, connection: ZohoConnection): Promise<CheckLine> {
   const name = 'Desk org id';
-  const pending = 'not stored (the first Desk call discovers it)';
+  const pending = 'not stored yet, the first Desk call discovers it';
   try {
     await runtime.getZohoApi(connection.appUserId, 'desk');
   } catch (error) {
@@ -74,6 +73,6 @@ async function discoverDeskOrg(runtime: DoctorRuntime, connection: ZohoConnectio
   }
   const discovered = (await runtime.store.findById(connection.id))?.deskOrgId;
   return discovered
-    ? pass(name, `${pending}; discovered ${discovered} from GET /api/v1/organizations and stored it`)
+    ? pass(name, `discovered ${discovered} from GET /api/v1/organizations and stored it, as the first Desk call would`)
     : fail(name, `${pending}; discovery answered but nothing was stored`, 'run the doctor again; if it persists, report it (a bug)');
 }

@@ -53,13 +53,15 @@ export class ConnectionStore {
    * Returns the refresh token it replaced (the caller revokes it) when there was one.
    */
   async upsert(input: NewConnection): Promise<{ connection: ZohoConnection; replacedRefreshToken?: string }> {
-    const existing = await this.findOne(
-      and(
+    const [existing] = await this.db
+      .select()
+      .from(zohoConnections)
+      .where(and(
         eq(zohoConnections.appUserId, input.appUserId),
         eq(zohoConnections.zohoUserId, input.zohoUserId),
         eq(zohoConnections.zohoOrgId, input.zohoOrgId),
-      ),
-    );
+      ))
+      .limit(1);
     const id = existing?.id ?? randomUUID();
     const values = {
       email: input.email ?? null,
@@ -71,7 +73,8 @@ export class ConnectionStore {
       tokenExpiresAt: input.tokenExpiresAt,
       scopes: input.scopes.join(','),
       crmOrgId: input.crmOrgId ?? existing?.crmOrgId ?? null,
-      deskOrgId: input.deskOrgId ?? existing?.deskOrgId ?? null,
+      // Signing in again may change which Desk org the token serves: discover it again on first use.
+      deskOrgId: input.deskOrgId ?? null,
       status: 'active' as const,
       refreshLeaseUntil: null,
       updatedAt: new Date(),
@@ -85,7 +88,7 @@ export class ConnectionStore {
       })
       .returning();
     const connection = this.open(row!);
-    const replaced = existing && existing.id === connection.id ? existing.refreshToken : undefined;
+    const replaced = existing && existing.id === connection.id ? this.tryOpenRefreshToken(existing) : undefined;
     return { connection, replacedRefreshToken: replaced !== input.refreshToken ? replaced : undefined };
   }
 
@@ -191,6 +194,18 @@ export class ConnectionStore {
   private async findOne(where: ReturnType<typeof and>): Promise<ZohoConnection | undefined> {
     const [row] = await this.db.select().from(zohoConnections).where(where).limit(1);
     return row ? this.open(row) : undefined;
+  }
+
+  /**
+   * The old refresh token of a row being replaced, to revoke it; undefined when it no longer
+   * decrypts (the key changed), so signing in again still repairs the connection.
+   */
+  private tryOpenRefreshToken(row: ZohoConnectionRow): string | undefined {
+    try {
+      return this.cipher.decrypt(row.refreshTokenEnc, aadFor(row, 'refresh_token'));
+    } catch {
+      return undefined;
+    }
   }
 
   private seal(owner: ConnectionIdentity, column: string, value: string): string {

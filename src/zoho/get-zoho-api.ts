@@ -10,6 +10,11 @@ import { createZohoHttp, type TokenSource, type ZohoHttpOptions, type ZohoReques
 
 export type AppType = ZohoApp;
 
+export interface DeskOrganization {
+  id: string;
+  name?: string;
+}
+
 /** The API instance a tool gets: the app's client plus the non-secret facts of the connection. */
 export interface ZohoApiFor<A extends AppType> {
   appType: A;
@@ -62,27 +67,39 @@ export function createZohoApiFactory(deps: ZohoApiFactoryDeps) {
       const http = createZohoHttp({ ...common, app: 'crm', baseUrl: `${connection.apiDomain}/crm/v8` });
       return { ...base, client: createCrmClient(http) } as ZohoApiFor<A>;
     }
-    const deskUrl = `${hostsOf(connection).deskUrl}/api/v1`;
-    const orgId = connection.deskOrgId ?? (await discoverDeskOrgId(connection, deskUrl, common));
-    const http = createZohoHttp({ ...common, app: 'desk', baseUrl: deskUrl, headers: { orgId } });
+    const orgId = connection.deskOrgId ?? (await discoverDeskOrgId(connection, common));
+    const http = createZohoHttp({ ...common, app: 'desk', baseUrl: `${hostsOf(connection).deskUrl}/api/v1`, headers: { orgId } });
     return { ...base, client: createDeskClient(http) } as ZohoApiFor<A>;
   }
 
+  /** `GET {desk}/api/v1/organizations` (the one Desk call without an `orgId` header): the orgs this token can use. */
+  async function listOrganizations(connection: ZohoConnection, common: Omit<ZohoHttpOptions, 'app' | 'baseUrl'>): Promise<DeskOrganization[]> {
+    const http = createZohoHttp({ ...common, app: 'desk', baseUrl: `${hostsOf(connection).deskUrl}/api/v1` });
+    const body = await http<{ data?: Array<{ id?: unknown; companyName?: unknown }> }>({ method: 'GET', path: '/organizations' });
+    return (body?.data ?? [])
+      .filter((o) => o.id !== undefined && o.id !== null && String(o.id) !== '')
+      .map((o) => ({ id: String(o.id), ...(typeof o.companyName === 'string' ? { name: o.companyName } : {}) }));
+  }
+
   /** No stored Desk org id: take the first organization Zoho lists, and keep it. */
-  async function discoverDeskOrgId(connection: ZohoConnection, deskUrl: string, common: Omit<ZohoHttpOptions, 'app' | 'baseUrl'>): Promise<string> {
-    const http = createZohoHttp({ ...common, app: 'desk', baseUrl: deskUrl });
-    const body = await http<{ data?: Array<{ id?: unknown }> }>({ method: 'GET', path: '/organizations' });
-    const id = body?.data?.[0]?.id;
-    if (id === undefined || id === null || String(id) === '') {
+  async function discoverDeskOrgId(connection: ZohoConnection, common: Omit<ZohoHttpOptions, 'app' | 'baseUrl'>): Promise<string> {
+    const [first] = await listOrganizations(connection, common);
+    if (!first) {
       throw new AppError('ZOHO_NOT_CONNECTED', 'This Zoho account has no Zoho Desk organization.', {
         details: { connectUrl: deps.connectUrl, method: 'POST', reason: 'no_desk_org' },
       });
     }
-    await deps.store.setOrgIds(connection.id, { deskOrgId: String(id) });
-    return String(id);
+    await deps.store.setOrgIds(connection.id, { deskOrgId: first.id });
+    return first.id;
   }
 
-  return { getZohoApi };
+  /** The Desk orgs the user's token can use (the doctor checks the stored one is among them). */
+  async function listDeskOrganizations(userId: string): Promise<DeskOrganization[]> {
+    const connection = await deps.resolver.getZohoConnection(userId);
+    return listOrganizations(connection, { fetch: deps.fetch, timeoutMs: deps.timeoutMs, tokens: tokenSourceFor(connection) });
+  }
+
+  return { getZohoApi, listDeskOrganizations };
 }
 
 export type GetZohoApi = ReturnType<typeof createZohoApiFactory>['getZohoApi'];

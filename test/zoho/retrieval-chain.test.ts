@@ -1,7 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { zohoConnections } from '../../src/db/schema.ts';
-import { TokenDecryptError } from '../../src/crypto/token-cipher.ts';
+import { randomBytes } from 'node:crypto';
+import { createTokenCipher, TokenDecryptError } from '../../src/crypto/token-cipher.ts';
+import { ConnectionStore } from '../../src/zoho/connection-store.ts';
 import { testDatabases } from '../support/databases.ts';
 import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
 import { connectThroughOAuth, startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
@@ -153,6 +155,18 @@ describe.each(testDatabases())('the retrieval chain on $name', (database) => {
     const error = await t.runtime.getZohoApi('carol', 'desk').catch((e) => e);
     expect(error.code).toBe('ZOHO_NOT_CONNECTED');
     expect(error.details.reason).toBe('no_desk_org');
+  });
+
+  it('lets the user connect again after the encryption key changed', async () => {
+    const rotated = new ConnectionStore(db(), createTokenCipher(randomBytes(32)));
+    await expect(rotated.listForUser('alice')).rejects.toBeInstanceOf(TokenDecryptError);
+    const [old] = await t.runtime.store.listForUser('alice');
+    const { connection, replacedRefreshToken } = await rotated.upsert({
+      appUserId: 'alice', zohoUserId: old!.zohoUserId, zohoOrgId: old!.zohoOrgId, dc: old!.dc, accountsServer: old!.accountsServer,
+      apiDomain: old!.apiDomain, accessToken: 'new-access', refreshToken: 'new-refresh', tokenExpiresAt: nowSec() + 3600, scopes: old!.scopes,
+    });
+    expect(connection).toMatchObject({ id: old!.id, accessToken: 'new-access', status: 'active' });
+    expect(replacedRefreshToken).toBeUndefined();
   });
 
   it('raises ZOHO_NOT_CONNECTED with the connect URL for a user without a connection', async () => {
