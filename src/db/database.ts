@@ -50,7 +50,12 @@ async function openPglite(dir: string, loadDataDir?: Blob): Promise<Database> {
 }
 
 async function openPostgres(options: { url: string; schemaName?: string; maxConnections?: number }): Promise<Database> {
-  const connection = options.schemaName ? { search_path: options.schemaName } : undefined;
+  // Server-side deadlines so a query never waits forever (a half-open connection, a stuck lock).
+  const connection = {
+    statement_timeout: '15000',
+    idle_in_transaction_session_timeout: '15000',
+    ...(options.schemaName ? { search_path: options.schemaName } : {}),
+  };
   const clientOptions = { connection, connect_timeout: 5, onnotice: () => {} };
   await migrateUnderLock(options.url, options.schemaName, clientOptions);
   const client = postgres(options.url, { ...clientOptions, max: options.maxConnections ?? 10 });
