@@ -52,8 +52,8 @@ async function openPglite(dir: string, loadDataDir?: Blob): Promise<Database> {
 async function openPostgres(options: { url: string; schemaName?: string; maxConnections?: number }): Promise<Database> {
   // Server-side deadlines so a query never waits forever (a half-open connection, a stuck lock).
   const connection = {
-    statement_timeout: '15000',
-    idle_in_transaction_session_timeout: '15000',
+    statement_timeout: 15_000,
+    idle_in_transaction_session_timeout: 15_000,
     ...(options.schemaName ? { search_path: options.schemaName } : {}),
   };
   const clientOptions = { connection, connect_timeout: 5, onnotice: () => {} };
