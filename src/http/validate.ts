@@ -7,8 +7,9 @@ export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): 
   let raw: unknown;
   const text = await c.req.text();
   try {
-    raw = text.trim() === '' ? {} : JSON.parse(text);
-  } catch {
+    raw = text.trim() === '' ? {} : JSON.parse(text, refuseProtoKeys);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
     throw new AppError('INVALID_REQUEST', 'The body is not valid JSON.');
   }
   const parsed = schema.safeParse(raw);
@@ -19,4 +20,10 @@ export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): 
     });
   }
   return parsed.data;
+}
+
+/** `__proto__` in a body is never data: refuse it before any object is built from it. */
+function refuseProtoKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new AppError('INVALID_REQUEST', 'The body has a "__proto__" key.');
+  return value;
 }
