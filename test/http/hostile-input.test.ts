@@ -35,6 +35,7 @@ describe('hostile input', () => {
   });
 
   it('refuses a __proto__ key without polluting anything', async () => {
+    fake.reset();
     const res = await post('/api/tools/crm_get_org', '{"params":{"__proto__":{"polluted":true}}}');
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.message).toContain('__proto__');
