@@ -1,6 +1,5 @@
-import { Hono } from 'hono';
 import type { Config } from './config.ts';
-import type { AuthEnv } from './http/auth.ts';
+import { AppError } from './errors.ts';
 import { createTokenCipher } from './crypto/token-cipher.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
 import { createApp } from './http/app.ts';
@@ -16,7 +15,6 @@ import { chatRoutes } from './http/routes/chat.ts';
 import { PendingRunStore } from './agent/approvals/pending-run-store.ts';
 import { createRateLimiter } from './budgets/rate-limiter.ts';
 import { createRunSlots } from './budgets/run-slots.ts';
-import { rateLimitPerUser } from './http/rate-limit.ts';
 import { webRoutes } from './http/routes/web.ts';
 import { createOpenRouterClient } from './llm/openrouter-client.ts';
 import { createToolExecutor } from './tools/execute-tool-with-repair.ts';
@@ -60,7 +58,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     : undefined;
   const resolver = createConnectionResolver({
     store,
-    oauth: oauth ?? { refreshTokens: () => Promise.reject(new Error('Zoho OAuth client is not configured')) },
+    oauth: oauth ?? { refreshTokens: () => Promise.reject(new AppError('ZOHO_NOT_CONFIGURED', 'ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET are not set on the server.')) },
     overrides,
     logger: parts.logger,
     connectUrl: CONNECT_URL,
@@ -95,7 +93,6 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   const toolDeps = { registry, executeToolWithRepair, getZohoApi };
   const rateLimiter = createRateLimiter(database.db, config.rateLimitPerMinute, parts.now);
   const pendingRuns = new PendingRunStore(database.db, parts.now);
-  const tools = toolRoutes({ ...toolDeps, logger: parts.logger, heartbeatMs: parts.heartbeatMs });
   const app = createApp({
     logger: parts.logger,
     jwtSecret: config.auth.jwtSecret,
@@ -105,7 +102,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     oauth,
     webRoutes: webRoutes({ jwtSecret: config.auth.jwtSecret, devLogin: config.env !== 'production' }),
     apiRoutes: [
-      { path: '/tools', routes: new Hono<AuthEnv>().use('/:name', rateLimitPerUser(rateLimiter, 'tools')).route('/', tools) },
+      { path: '/tools', routes: toolRoutes({ ...toolDeps, rateLimiter, logger: parts.logger, heartbeatMs: parts.heartbeatMs }) },
       {
         path: '/chat',
         routes: chatRoutes({

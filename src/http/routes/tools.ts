@@ -4,14 +4,17 @@ import { statusOf, toErrorBody } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { sseResponse, wantsEventStream } from '../../stream/sse-response.ts';
 import { actionFor, runToolByName, type RunToolDeps } from '../../tools/run-tool-by-name.ts';
+import type { RateLimiter } from '../../budgets/rate-limiter.ts';
 import type { AuthEnv } from '../auth.ts';
+import { rateLimitPerUser } from '../rate-limit.ts';
 import { readJsonBody } from '../validate.ts';
 
 const runBody = z.object({ params: z.record(z.string(), z.unknown()).default({}) }).strict();
 
 /** `GET /api/tools` and `POST /api/tools/:name` (JSON, or SSE with `Accept: text/event-stream`). */
-export function toolRoutes(deps: RunToolDeps & { logger: Logger; heartbeatMs?: number }) {
+export function toolRoutes(deps: RunToolDeps & { logger: Logger; rateLimiter: RateLimiter; heartbeatMs?: number }) {
   return new Hono<AuthEnv>()
+    .use('/:name', rateLimitPerUser(deps.rateLimiter, 'tools'))
     .get('/', (c) =>
       c.json({ tools: deps.registry.describe().map(({ name, app, description, effect, inputSchema }) => ({ name, app, description, effect, inputSchema })) }))
     .post('/:name', async (c) => {
