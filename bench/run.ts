@@ -1,0 +1,23 @@
+// `npm run bench`: both benchmarks in sequence. A MISS is printed, not a failure; a crash exits 1.
+import { runChatStreamBench } from './chat-stream.ts';
+import { runToolCallBench } from './tool-call.ts';
+import { load, machine } from './support/machine.ts';
+
+const only = process.argv[2];
+const t0 = performance.now();
+console.log(machine());
+try {
+  if (!only || only === 'tool-call') {
+    await runToolCallBench();
+    console.log(`  ${load()}`);
+  }
+  if (!only || only === 'chat-stream') {
+    await runChatStreamBench();
+    console.log(`  ${load()}`);
+  }
+  console.log(`\nbench done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  process.exit(0);
+} catch (error) {
+  console.error('bench failed:', error);
+  process.exit(1);
+}
