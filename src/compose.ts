@@ -82,12 +82,13 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   const llm = config.openrouter.apiKey
     ? createOpenRouterClient({ apiKey: config.openrouter.apiKey, baseUrl: config.openrouter.baseUrl, maxRetries: parts.llmMaxRetries })
     : undefined;
+  const callLog = createToolCallLog(database.db, parts.logger);
   const { executeToolWithRepair } = createToolExecutor({
     registry,
     fieldCatalog: createFieldCatalog(),
     logger: parts.logger,
     modelRepair: llm ? createModelRepair(llm, config.openrouter.model) : undefined,
-    recordCall: createToolCallLog(database.db, parts.logger),
+    callLog,
     defaults: { timeoutMs: config.tools.timeoutMs, retryBaseMs: parts.retryBaseMs },
   });
   const toolDeps = { registry, executeToolWithRepair, getZohoApi };
@@ -125,7 +126,13 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
       },
     ],
   });
-  return { config, database, store, oauth, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns, app, close: () => database.close() };
+  return {
+    config, database, store, oauth, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns, callLog, app,
+    async close() {
+      await callLog.flush();
+      await database.close();
+    },
+  };
 }
 
 export type Runtime = Awaited<ReturnType<typeof buildRuntime>>;

@@ -12,7 +12,7 @@ import { repairCrmFieldNames } from './repair/crm-field-repair.ts';
 import { repairAgainstSchema } from './repair/deterministic-repair.ts';
 import type { FieldCatalog } from './repair/field-catalog.ts';
 import type { ModelRepair } from './repair/model-repair.ts';
-import type { RecordToolCall } from './tool-call-log.ts';
+import type { ToolCallLog } from './tool-call-log.ts';
 import { describeFieldErrors, validateParams, type FieldError } from './validate-params.ts';
 
 export interface ExecuteOptions {
@@ -35,7 +35,7 @@ export interface ToolExecutorDeps {
   fieldCatalog: FieldCatalog;
   logger: Logger;
   modelRepair?: ModelRepair;
-  recordCall?: RecordToolCall;
+  callLog?: ToolCallLog;
   defaults?: { timeoutMs?: number; maxAttempts?: number; retryBaseMs?: number };
 }
 
@@ -118,8 +118,8 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
       } else if (!outcome.ok) {
         deps.logger.warn('tool.failed', { tool: toolName, callId, code: outcome.error.code, message: outcome.error.message });
       }
-      if (userId && deps.recordCall) {
-        void deps.recordCall({
+      if (userId && deps.callLog) {
+        deps.callLog.record({
           userId, tool: toolName, app: appType, outcome: outcome.ok ? 'ok' : 'error',
           errorCode: outcome.ok ? undefined : outcome.error.code, attempts: outcome.attempts,
           durationMs: performance.now() - started, params: sent,

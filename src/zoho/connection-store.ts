@@ -43,10 +43,20 @@ function aadFor(owner: ConnectionIdentity, column: string): string {
 
 /** Storage of Zoho connections: the only code that reads or writes `zoho_connections`. */
 export class ConnectionStore {
+  private readonly currentForUser;
+
   constructor(
     private readonly db: Db,
     private readonly cipher: TokenCipher,
-  ) {}
+  ) {
+    this.currentForUser = db
+      .select()
+      .from(zohoConnections)
+      .where(eq(zohoConnections.appUserId, sql.placeholder('appUserId')))
+      .orderBy(sql`${zohoConnections.status} = 'active' desc`, desc(zohoConnections.updatedAt))
+      .limit(1)
+      .prepare('zoho_connection_current_for_user');
+  }
 
   /**
    * Inserts the connection, or updates the row of the same app user, Zoho user and org.
@@ -102,11 +112,13 @@ export class ConnectionStore {
     return rows.map((r) => this.open(r));
   }
 
-  /** The connection the user's tool calls use: the newest active one, else the newest. */
+  /** The connection the user's tool calls use: the newest active one, else the newest (one prepared query, on every call). */
   async findCurrentForUser(appUserId: string): Promise<ZohoConnection | undefined> {
-    const all = await this.listForUser(appUserId);
-    return all.find((c) => c.status === 'active') ?? all[0];
+    const [row] = await this.currentForUser.execute({ appUserId });
+    return row ? this.open(row) : undefined;
   }
+
+
 
   /** One connection, only if it belongs to the user. */
   findForUser(appUserId: string, id: string): Promise<ZohoConnection | undefined> {

@@ -76,6 +76,13 @@ describe('the tool catalogue', () => {
     }
   });
 
+  it('keeps every description and schema ASCII, so each model request stays one byte per character', () => {
+    // One non-ASCII character makes the whole request body a two-byte-per-character string in memory
+    // (docs/benchmarks.md: the tool list is most of every completion request).
+    const text = JSON.stringify(createToolRegistry(allTools).describe());
+    expect(text).toMatch(/^[\x20-\x7e]*$/);
+  });
+
   it('refuses unknown params in every tool', () => {
     for (const tool of registry.list()) expect(tool.input.safeParse({ unexpected: 1 }).success, tool.name).toBe(false);
   });

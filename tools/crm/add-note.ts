@@ -8,7 +8,7 @@ export const crmAddNote = defineTool({
   app: 'crm',
   effect: 'write',
   description: [
-    'Attach a note to one Zoho CRM record (a Lead, Contact, Account, Deal, …). content is plain text;',
+    'Attach a note to one Zoho CRM record (a Lead, Contact, Account, Deal, ...). content is plain text;',
     'title is optional. Example: {"module":"Deals","recordId":"5725767000000412345","title":"Call summary","content":"Agreed on a 12-month term."}',
   ].join(' '),
   input: z

@@ -23,5 +23,5 @@ export const crmCreateRecord = defineTool({
 
 function describeFields(record: Record<string, unknown>): string {
   const names = Object.keys(record);
-  return names.length <= 4 ? `the fields ${names.join(', ')}` : `${names.length} fields (${names.slice(0, 3).join(', ')}, …)`;
+  return names.length <= 4 ? `the fields ${names.join(', ')}` : `${names.length} fields (${names.slice(0, 3).join(', ')}, ...)`;
 }

@@ -10,7 +10,7 @@ export const crmGetRelatedRecords = defineTool({
   description: [
     'List the records in one related list of a Zoho CRM record, e.g. the Contacts or Deals of an Account, the',
     'Activities of a Lead. relatedList is the related list API name (Contacts, Deals, Notes, Attachments,',
-    'Activities, Products, …). fields is required (1 to 50 field API names of the related module). perPage is at most 200.',
+    'Activities, Products, ...). fields is required (1 to 50 field API names of the related module). perPage is at most 200.',
     'Example: {"module":"Accounts","id":"5725767000000412345","relatedList":"Deals","fields":["Deal_Name","Stage","Amount"]}',
   ].join(' '),
   input: z
