@@ -69,6 +69,9 @@ describe('POST /api/chat', () => {
     expect(toolMessage.content).toContain('<tool_output tool="crm_get_org">');
     expect(toolMessage.content).toContain('9001');
     expect(second.model).toBe('test/model');
+    // OpenRouter's attribution headers.
+    expect(llm.requests[0]!.headers['http-referer']).toBeTruthy();
+    expect(llm.requests[0]!.headers['x-title']).toBe('Zoho agent runtime');
   });
 
   it('runs two tool calls of one turn concurrently, their events carrying their call ids', async () => {

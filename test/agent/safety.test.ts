@@ -66,11 +66,20 @@ describe('agent safety', () => {
   }
   const deletes = () => zoho.requestsTo(/\/crm\/v8\/Leads/, 'DELETE');
   const poisonedTicketId = () => [...zoho.desk.tickets.values()].find((tk) => tk.description === INJECTION_TEXT)!.id as string;
-  const someLeadId = () => [...zoho.crm.records.get('Leads')!.keys()][0]!;
+  /** A lead created at the fake through its API, so every scenario has one to (not) delete. */
+  async function someLeadId(): Promise<string> {
+    const { accessToken } = zoho.mintTokens('70001');
+    const res = await fetch(`${zoho.url}/crm/v8/Leads`, {
+      method: 'POST',
+      headers: { authorization: `Zoho-oauthtoken ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ data: [{ Last_Name: `Target ${Math.random()}`, Company: 'Acme' }] }),
+    });
+    return ((await res.json()) as any).data[0].details.id;
+  }
 
   /** The poisoned-ticket scenario up to the pause: the model reads the ticket, then asks to delete a lead. */
   async function poisonedRun(base = server.url): Promise<{ events: Sse; approval: any; leadId: string }> {
-    const leadId = someLeadId();
+    const leadId = await someLeadId();
     llm.script(
       { toolCalls: [{ name: 'desk_get_ticket', arguments: { ticketId: poisonedTicketId() } }] },
       { toolCalls: [{ name: 'crm_delete_record', arguments: { module: 'Leads', id: leadId } }] },
@@ -160,6 +169,22 @@ describe('agent safety', () => {
     const result = events.find((e) => e.event === 'tool_result')!;
     expect(result.data).toMatchObject({ ok: false, error: { code: 'INVALID_PARAMS' } });
     expect(zoho.requestsTo('/crm/v8/org')).toHaveLength(0);
+  });
+
+  it('runs writes at once when the deployment auto-approves them', async () => {
+    const trusted = await start({ CHAT_AUTO_APPROVE_WRITES: 'true' }, undefined, database!.create().options);
+    try {
+      await connectThroughOAuth(trusted.runtime, zoho, 'alice', '70001');
+      zoho.reset();
+      llm.script({ toolCalls: [{ name: 'crm_delete_record', arguments: { module: 'Leads', id: await someLeadId() } }] }, { text: 'Deleted.' });
+      const events = await stream('/api/chat', { messages: [{ role: 'user', content: 'delete it' }] }, 'alice', trusted.server.url);
+      expect(events.some((e) => e.data?.code === 'approval_required')).toBe(false);
+      expect(events.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'stop' } });
+      expect(deletes()).toHaveLength(1);
+    } finally {
+      await trusted.server.close();
+      await trusted.runtime.close();
+    }
   });
 
   describe('budgets', () => {

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PendingRunStore } from '../../src/agent/approvals/pending-run-store.ts';
+import { hashParams } from '../../src/agent/approvals/params-hash.ts';
+import { openDatabase, type Database } from '../../src/db/database.ts';
+import { testDatabases } from '../support/databases.ts';
+
+describe.each(testDatabases())('pending runs on $name', (kind) => {
+  let database: Database;
+  let drop: () => Promise<void>;
+  let now = Date.now();
+  let store: PendingRunStore;
+
+  beforeAll(async () => {
+    const created = kind.create();
+    drop = created.drop;
+    database = await openDatabase(created.options);
+    store = new PendingRunStore(database.db, () => now);
+  });
+  afterAll(async () => {
+    await database.close();
+    await drop();
+  });
+
+  const pause = (runId: string, callId: string, params: unknown) =>
+    store.pause({ id: runId, userId: 'alice', model: 'm', messages: [{ role: 'user', content: 'hi' }], steps: 1 },
+      [{ callId, tool: 'crm_delete_record', params, paramsHash: hashParams(params), summary: 'Delete it.' }], 60_000);
+
+  it('hashes params the same whatever the key order', () => {
+    expect(hashParams({ a: 1, b: { c: 2, d: [1, { e: 3, f: 4 }] } })).toBe(hashParams({ b: { d: [1, { f: 4, e: 3 }], c: 2 }, a: 1 }));
+    expect(hashParams({ id: '1' })).not.toBe(hashParams({ id: '2' }));
+  });
+
+  it('lets a decision be claimed once, by its owner, for the exact params', async () => {
+    const params = { module: 'Leads', id: '1' };
+    await pause('run-1', 'call-1', params);
+    expect(await store.claimDecision('mallory', 'call-1', hashParams(params), 'approve')).toBeUndefined();
+    expect(await store.claimDecision('alice', 'call-1', hashParams({ module: 'Leads', id: '2' }), 'approve')).toBeUndefined();
+    const claims = await Promise.all([1, 2, 3].map(() => store.claimDecision('alice', 'call-1', hashParams(params), 'approve')));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('forgets a paused run once its time is up', async () => {
+    await pause('run-2', 'call-2', { id: '9' });
+    expect(await store.findUndecided('alice', 'call-2')).toBeDefined();
+    now += 61_000;
+    expect(await store.findUndecided('alice', 'call-2')).toBeUndefined();
+  });
+});
