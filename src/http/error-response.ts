@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { AppError, statusOf, toErrorBody } from '../errors.ts';
+import { asDatabaseOutage } from '../db/database-errors.ts';
 import type { Logger } from '../log.ts';
 
 /** Logs an error the way DESIGN.md asks: code and message; unknown errors in full, masked to the client. */
@@ -13,7 +14,8 @@ export function logError(logger: Logger, error: unknown, fields: Record<string, 
 }
 
 /** The JSON answer for any error: `{"error": {code, message, details?}}` with the status of its code. */
-export function errorResponse(c: Context, error: unknown, logger: Logger): Response {
+export function errorResponse(c: Context, thrown: unknown, logger: Logger): Response {
+  const error = asDatabaseOutage(thrown);
   logError(logger, error, { method: c.req.method, path: c.req.path });
   if (error instanceof AppError && error.retryAfter !== undefined) c.header('Retry-After', String(Math.ceil(error.retryAfter)));
   return c.json({ error: toErrorBody(error) }, statusOf(error) as 400);

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { AppError, toErrorBody } from '../errors.ts';
+import { asDatabaseOutage } from '../db/database-errors.ts';
 import type { Logger } from '../log.ts';
 import type { EmitEvent, RunEvent } from './events.ts';
 
@@ -33,7 +34,8 @@ export function sseResponse(c: Context, options: SseOptions, run: (emit: EmitEve
     }, options.heartbeatMs ?? 15_000);
     try {
       await run(write, controller.signal);
-    } catch (error) {
+    } catch (thrown) {
+      const error = asDatabaseOutage(thrown);
       if (!(error instanceof AppError) || error.code === 'INTERNAL') {
         options.logger.error('stream.internal_error', { error: String((error as Error)?.stack ?? error) });
       }

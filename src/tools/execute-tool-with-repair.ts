@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { asDatabaseOutage } from '../db/database-errors.ts';
 import { AppError, toErrorBody } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { EmitEvent } from '../stream/events.ts';
@@ -199,7 +200,8 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
 
 export type ExecuteToolWithRepair = ReturnType<typeof createToolExecutor>['executeToolWithRepair'];
 
-function toAppError(error: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal, toolName: string): AppError {
+function toAppError(thrown: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal, toolName: string): AppError {
+  const error = asDatabaseOutage(thrown);
   if (error instanceof AppError && error.code !== 'ABORTED') return error;
   if (callerSignal?.aborted || (error instanceof AppError && error.code === 'ABORTED' && !deadline.aborted)) {
     return new AppError('ABORTED', 'The call was cancelled.');
