@@ -57,6 +57,4 @@ export const runEventSchema = z.discriminatedUnion('type', [
 ]);
 
 export type RunEvent = z.infer<typeof runEventSchema>;
-export type RunEventType = RunEvent['type'];
-export type EventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
 export type EmitEvent = (event: RunEvent) => void;

@@ -23,7 +23,6 @@ export interface ZohoApiFor<A extends AppType> {
   userId: string;
   dc: string;
 }
-export type ZohoApi = ZohoApiFor<'crm'> | ZohoApiFor<'desk'>;
 
 export interface ZohoApiFactoryDeps {
   resolver: ConnectionResolver;
