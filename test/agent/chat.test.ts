@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { toolCalls } from '../../src/db/schema.ts';
 import { testDatabases } from '../support/databases.ts';
 import { startFakeOpenRouter, type FakeOpenRouter } from '../support/fake-openrouter.ts';
 import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
@@ -140,6 +141,27 @@ describe('POST /api/chat', () => {
     await reader.read();
     controller.abort();
     expect(await llm.waitForAbort(0, 2000)).toBe(true);
+  });
+
+  it('aborts a running tool call when the client goes away', async () => {
+    zoho.inject({ method: 'GET', path: '/crm/v8/org', delayMs: 3000, times: 1 });
+    llm.script({ toolCalls: [{ name: 'crm_get_org', arguments: {} }] });
+    const controller = new AbortController();
+    const res = await chat({ messages: [{ role: 'user', content: 'Org?' }] }, 'alice', controller.signal);
+    const reader = res.body!.getReader();
+    let seen = '';
+    while (!seen.includes('event: status')) seen += new TextDecoder().decode((await reader.read()).value);
+    const abortedAt = Date.now();
+    controller.abort();
+    let row: any;
+    while (!row && Date.now() - abortedAt < 2000) {
+      await new Promise((r) => setTimeout(r, 50));
+      await t.runtime.callLog.flush();
+      row = (await t.runtime.database.db.select().from(toolCalls)).find((r) => r.errorCode === 'ABORTED');
+    }
+    expect(row).toMatchObject({ tool: 'crm_get_org', outcome: 'error', errorCode: 'ABORTED' });
+    expect(Date.now() - abortedAt).toBeLessThan(2000);
+    expect(llm.requests).toHaveLength(1);
   });
 
   it('sends a ping comment while the model is slow', async () => {
