@@ -41,7 +41,10 @@ async function time(label: string, where: string, f: () => Promise<unknown>): Pr
 console.log(`database statements, ${database.kind}, ${N} sequential runs each (after 200 warm-up runs):`);
 await time('select 1', '(floor: one round trip)', () => database.ping());
 await time('findCurrentForUser: select + decrypt 2 tokens', 'every tool call; every chat turn', () => store.findCurrentForUser('alice'));
-await time('rate limiter hit: upsert … returning', 'every /api/tools and /api/chat request', () => limiter.hit('tools:alice'));
+await time('rate limiter: hit + sync (the sync is batched in the runtime)', 'every /api/tools and /api/chat request, amortised', () => {
+  limiter.hit('tools:alice');
+  return limiter.sync();
+});
 await time('tool_calls: record + flush (batched in the runtime)', 'every tool call, amortised', () => {
   callLog.record({ userId: 'alice', tool: 'crm_get_org', app: 'crm', outcome: 'ok', attempts: 1, durationMs: 3, params: {} });
   return callLog.flush();

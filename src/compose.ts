@@ -92,7 +92,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     defaults: { timeoutMs: config.tools.timeoutMs, retryBaseMs: parts.retryBaseMs },
   });
   const toolDeps = { registry, executeToolWithRepair, getZohoApi };
-  const rateLimiter = createRateLimiter(database.db, config.rateLimitPerMinute, parts.now);
+  const rateLimiter = createRateLimiter(database.db, config.rateLimitPerMinute, { now: parts.now, logger: parts.logger });
   const pendingRuns = new PendingRunStore(database.db, parts.now);
   const app = createApp({
     logger: parts.logger,
@@ -127,9 +127,9 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     ],
   });
   return {
-    config, database, store, oauth, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns, callLog, app,
+    config, database, store, oauth, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns, callLog, rateLimiter, app,
     async close() {
-      await callLog.flush();
+      await Promise.all([callLog.flush(), rateLimiter.sync()]);
       await database.close();
     },
   };
