@@ -1,8 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 /** Zoho's CRM v8 OpenAPI files (github.com/zoho/crm-oas), as shared with the project. */
-export const CRM_OAS_DIR = '/work/shared/zoho-crm-oas/v8.0';
+export const CRM_OAS_DIR = fileURLToPath(new URL('../../../shared/zoho-crm-oas/v8.0', import.meta.url));
 
 type Json = any;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
