@@ -2,7 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import type { DatabaseOptions } from '../../src/db/database.ts';
+import { pendingToolCalls } from '../../src/db/schema.ts';
 import { testDatabases } from '../support/databases.ts';
 import { startFakeOpenRouter, type FakeOpenRouter } from '../support/fake-openrouter.ts';
 import { INJECTION_TEXT, SEED_DESK_ORG_ID, startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
@@ -147,6 +149,30 @@ describe('agent safety', () => {
     const events = await stream('/api/chat/approvals', { callId: approval.callId, decision: 'approve', paramsHash: approval.paramsHash });
     expect(events.at(-1)!.event).toBe('done');
     expect(deletes()).toHaveLength(1);
+  });
+
+  it('settles an approved call cut off by a disconnect, so the run is never left half-decided', async () => {
+    const { approval } = await poisonedRun();
+    zoho.inject({ method: 'DELETE', path: /\/crm\/v8\/Leads\//, delayMs: 3000 });
+    const controller = new AbortController();
+    const res = await fetch(`${server.url}/api/chat/approvals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await t.tokenFor('alice')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ callId: approval.callId, decision: 'approve' }),
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    let seen = '';
+    while (!seen.includes('event: status')) seen += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    let row: any;
+    for (let i = 0; i < 40 && !row?.resultContent; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      [row] = await t.runtime.database.db.select().from(pendingToolCalls).where(eq(pendingToolCalls.callId, approval.callId));
+    }
+    expect(row).toMatchObject({ decision: 'approve' });
+    expect(row.resultContent).toContain('ABORTED');
+    expect((await post('/api/chat/approvals', { callId: approval.callId, decision: 'approve' })).status).toBe(409);
   });
 
   it('resumes a pending run after the server restarts', async () => {

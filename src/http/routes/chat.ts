@@ -60,8 +60,8 @@ export function chatRoutes(deps: ChatRouteDeps) {
     .post('/approvals', async (c) => {
       const body = await readJsonBody(c, approvalBodySchema);
       const userId = c.get('userId');
-      await checkDecision(deps, userId, body);
+      const pending = await checkDecision(deps, userId, body);
       const release = await deps.runSlots.acquire(userId);
-      return stream(c, release, (emit, signal) => decideApproval(deps, userId, body, emit, signal));
+      return stream(c, release, (emit, signal) => decideApproval(deps, pending, body.decision, emit, signal));
     });
 }
