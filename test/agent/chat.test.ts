@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toolCalls } from '../../src/db/schema.ts';
-import { testDatabases } from '../support/databases.ts';
-import { startFakeOpenRouter, type FakeOpenRouter } from '../support/fake-openrouter.ts';
-import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
-import { readSse, serveApp } from '../support/serve.ts';
-import { connectThroughOAuth, startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
-
-const [database] = testDatabases();
+import { startChatRig, type ChatRig } from '../support/chat-rig.ts';
+import type { FakeOpenRouter } from '../support/fake-openrouter.ts';
+import type { FakeZoho } from '../support/fake-zoho.ts';
+import { readSse, type serveApp } from '../support/serve.ts';
+import type { TestRuntime } from '../support/test-runtime.ts';
 
 describe('POST /api/chat', () => {
   let zoho: FakeZoho;
@@ -14,26 +12,13 @@ describe('POST /api/chat', () => {
   let t: TestRuntime;
   let server: Awaited<ReturnType<typeof serveApp>>;
 
+  let rig: ChatRig;
+
   beforeAll(async () => {
-    zoho = await startFakeZoho();
-    llm = await startFakeOpenRouter();
-    zoho.addUser({ zuid: '70001', email: 'ada@example.com', orgId: '9001', deskOrgIds: ['555'] });
-    t = await startTestRuntime({
-      fake: zoho,
-      database: database!.create().options,
-      env: { OPENROUTER_API_KEY: llm.apiKey, OPENROUTER_BASE_URL: llm.baseURL, OPENROUTER_MODEL: 'test/model' },
-      heartbeatMs: 100,
-      maxSteps: 3,
-    });
-    await connectThroughOAuth(t, zoho, 'alice', '70001');
-    server = await serveApp(t.runtime.app);
+    rig = await startChatRig({ env: { OPENROUTER_MODEL: 'test/model' }, heartbeatMs: 100, maxSteps: 3 });
+    ({ zoho, llm, t, server } = rig);
   });
-  afterAll(async () => {
-    await server.close();
-    await t.close();
-    await zoho.close();
-    await llm.close();
-  });
+  afterAll(() => rig.close());
   beforeEach(() => {
     llm.reset();
     zoho.clearFaults();

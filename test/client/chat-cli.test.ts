@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testDatabases } from '../support/databases.ts';
-import { startFakeOpenRouter, type FakeOpenRouter } from '../support/fake-openrouter.ts';
-import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
-import { serveApp } from '../support/serve.ts';
-import { connectThroughOAuth, startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
+import { startChatRig, type ChatRig } from '../support/chat-rig.ts';
+import type { FakeOpenRouter } from '../support/fake-openrouter.ts';
+import type { FakeZoho } from '../support/fake-zoho.ts';
+import type { serveApp } from '../support/serve.ts';
+import type { TestRuntime } from '../support/test-runtime.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -58,27 +58,16 @@ describe('npm run chat', () => {
   let fake: FakeZoho;
   let llm: FakeOpenRouter;
   let t: TestRuntime;
-  let drop: () => Promise<void>;
   let server: Awaited<ReturnType<typeof serveApp>>;
   const envFor = async (user: string) => ({ RUNTIME_URL: server.url, RUNTIME_TOKEN: await t.tokenFor(user) });
 
+  let rig: ChatRig;
+
   beforeAll(async () => {
-    fake = await startFakeZoho();
-    fake.addUser({ zuid: '70001', email: 'ada@example.com', orgId: '9001', deskOrgIds: ['555'] });
-    llm = await startFakeOpenRouter();
-    const db = testDatabases()[0]!.create();
-    drop = db.drop;
-    t = await startTestRuntime({ fake, database: db.options, env: { OPENROUTER_API_KEY: llm.apiKey, OPENROUTER_BASE_URL: llm.baseURL } });
-    await connectThroughOAuth(t, fake, 'alice', '70001');
-    server = await serveApp(t.runtime.app);
+    rig = await startChatRig();
+    ({ zoho: fake, llm, t, server } = rig);
   });
-  afterAll(async () => {
-    await server?.close();
-    await t?.close();
-    await drop?.();
-    await llm?.close();
-    await fake?.close();
-  });
+  afterAll(() => rig.close());
   beforeEach(() => llm.reset());
 
   it('prints the Zoho call on its own line before the streamed answer and exits 0', async () => {

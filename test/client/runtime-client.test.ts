@@ -2,11 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRuntimeClient, type RuntimeClient } from '../../src/client/runtime-client.ts';
 import { RuntimeClientError } from '../../src/client/runtime-client-error.ts';
 import type { RunEvent } from '../../src/stream/events.ts';
-import { testDatabases } from '../support/databases.ts';
-import { startFakeOpenRouter, type FakeOpenRouter } from '../support/fake-openrouter.ts';
-import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
-import { serveApp } from '../support/serve.ts';
-import { connectThroughOAuth, startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
+import { startChatRig, type ChatRig } from '../support/chat-rig.ts';
+import type { FakeOpenRouter } from '../support/fake-openrouter.ts';
+import type { FakeZoho } from '../support/fake-zoho.ts';
+import type { serveApp } from '../support/serve.ts';
+import type { TestRuntime } from '../support/test-runtime.ts';
 
 const collect = async (events: AsyncIterable<RunEvent>) => {
   const seen: RunEvent[] = [];
@@ -18,28 +18,17 @@ describe('runtime client against a served runtime', () => {
   let fake: FakeZoho;
   let llm: FakeOpenRouter;
   let t: TestRuntime;
-  let drop: () => Promise<void>;
   let server: Awaited<ReturnType<typeof serveApp>>;
   let client: RuntimeClient;
 
+  let rig: ChatRig;
+
   beforeAll(async () => {
-    fake = await startFakeZoho();
-    fake.addUser({ zuid: '70001', email: 'ada@example.com', orgId: '9001', deskOrgIds: ['555'] });
-    llm = await startFakeOpenRouter();
-    const db = testDatabases()[0]!.create();
-    drop = db.drop;
-    t = await startTestRuntime({ fake, database: db.options, env: { OPENROUTER_API_KEY: llm.apiKey, OPENROUTER_BASE_URL: llm.baseURL } });
-    await connectThroughOAuth(t, fake, 'alice', '70001');
-    server = await serveApp(t.runtime.app);
+    rig = await startChatRig();
+    ({ zoho: fake, llm, t, server } = rig);
     client = createRuntimeClient({ baseUrl: `${server.url}/`, token: await t.tokenFor('alice') });
   });
-  afterAll(async () => {
-    await server?.close();
-    await t?.close();
-    await drop?.();
-    await llm?.close();
-    await fake?.close();
-  });
+  afterAll(() => rig.close());
   beforeEach(() => llm.reset());
 
   it('iterates the typed events of a chat turn with one tool call', async () => {

@@ -2,12 +2,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { toolCalls } from '../../src/db/schema.ts';
 import type { RunEvent } from '../../src/stream/events.ts';
 import type { ExecuteOptions } from '../../src/tools/execute-tool-with-repair.ts';
-import { testDatabases } from '../support/databases.ts';
-import { startFakeOpenRouter, type FakeOpenRouter } from '../support/fake-openrouter.ts';
-import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
-import { connectThroughOAuth, startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
+import { startChatRig, type ChatRig } from '../support/chat-rig.ts';
+import type { FakeOpenRouter } from '../support/fake-openrouter.ts';
+import type { FakeZoho } from '../support/fake-zoho.ts';
+import type { TestRuntime } from '../support/test-runtime.ts';
 
-const [database] = testDatabases();
 const internalError = { code: 'INTERNAL_ERROR', details: {}, message: 'Internal Server Error', status: 'error' };
 
 describe('executeToolWithRepair', () => {
@@ -15,23 +14,13 @@ describe('executeToolWithRepair', () => {
   let llm: FakeOpenRouter;
   let t: TestRuntime;
 
+  let rig: ChatRig;
+
   beforeAll(async () => {
-    zoho = await startFakeZoho();
-    llm = await startFakeOpenRouter();
-    zoho.addUser({ zuid: '70001', email: 'ada@example.com', orgId: '9001', deskOrgIds: ['555'] });
-    t = await startTestRuntime({
-      fake: zoho,
-      database: database!.create().options,
-      env: { OPENROUTER_API_KEY: llm.apiKey, OPENROUTER_BASE_URL: llm.baseURL },
-      retryBaseMs: 5,
-    });
-    await connectThroughOAuth(t, zoho, 'alice', '70001');
+    rig = await startChatRig({ retryBaseMs: 5 });
+    ({ zoho, llm, t } = rig);
   });
-  afterAll(async () => {
-    await t.close();
-    await zoho.close();
-    await llm.close();
-  });
+  afterAll(() => rig.close());
   beforeEach(() => {
     zoho.reset();
     zoho.clearFaults();
