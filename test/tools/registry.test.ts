@@ -3,7 +3,7 @@ import { createToolRegistry } from '../../src/tools/registry.ts';
 import { createCrmClient } from '../../src/zoho/crm-client.ts';
 import { createZohoHttp } from '../../src/zoho/zoho-http.ts';
 import { allTools } from '../../tools/index.ts';
-import { loadCrmOas, type SentRequest } from '../support/crm-oas.ts';
+import { CRM_OAS_SKIP_NOTE, hasCrmOas, loadCrmOas, type SentRequest } from '../support/crm-oas.ts';
 import { fixedToken } from '../support/direct-clients.ts';
 
 const FIXED = [
@@ -113,8 +113,10 @@ describe('the tool catalogue', () => {
   });
 });
 
-describe('CRM requests against Zoho\'s v8 OpenAPI files', () => {
-  const oas = loadCrmOas();
+if (!hasCrmOas) console.warn(CRM_OAS_SKIP_NOTE);
+
+(hasCrmOas ? describe : describe.skip)('CRM requests against Zoho\'s v8 OpenAPI files', () => {
+  const oas = hasCrmOas ? loadCrmOas() : undefined!;
 
   it('drives every CRM tool in the catalogue', () => {
     const covered = new Set(CRM_CALLS.map(([name]) => name));
