@@ -110,6 +110,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
           ...toolDeps,
           llm,
           defaultModel: config.openrouter.model,
+          strictTools: config.openrouter.strictTools,
           store,
           pendingRuns,
           connectUrl: CONNECT_URL,

@@ -29,6 +29,8 @@ export interface AgentDeps {
   runTimeoutMs?: number;
   /** How long a run paused for approval can be resumed. */
   approvalTtlMs?: number;
+  /** Send tools in OpenAI's strict mode where their schema allows (OPENROUTER_STRICT_TOOLS). */
+  strictTools?: boolean;
   /** Trusted deployments only: run writes the model chooses without asking (default off). */
   autoApproveWrites?: boolean;
 }
@@ -69,7 +71,7 @@ export async function continueRun(deps: AgentDeps, state: RunState, emit: EmitEv
   const signal = AbortSignal.any([clientSignal, timeLimit]);
   const { apps, action } = await readConnectedApps(deps.store, state.userId, deps.connectUrl);
   if (announce && action) emit({ type: 'action_required', data: action });
-  const tools = offeredTools(deps.registry, apps);
+  const tools = offeredTools(deps.registry, apps, deps.strictTools);
   const system: ChatCompletionMessageParam = { role: 'system', content: buildSystemPrompt(apps) };
 
   try {

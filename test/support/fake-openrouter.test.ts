@@ -173,6 +173,29 @@ describe('fake OpenRouter, via the real openai SDK', () => {
     expect(fake.requests).toHaveLength(4); // every request is recorded, rejected ones too
   });
 
+  it('refuses, as Gemini does, a google/ model\'s tools whose schemas carry what Gemini does not take', async () => {
+    const parameters = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { email: { type: 'string', format: 'email' }, record: { type: 'object', propertyNames: { type: 'string' } } },
+      additionalProperties: false,
+    };
+    const tools = [{ type: 'function' as const, function: { name: 'x', parameters } }];
+    const err = await caught(client.chat.completions.create({ model: 'google/gemini-2.5-flash', messages, tools }));
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.message).toBe('400 Provider returned error');
+    const raw = JSON.parse(err.error.metadata.raw).error.message;
+    expect(raw).toContain('Unknown name "$schema" at \'tools[0].function_declarations[0].parameters\': Cannot find field.');
+    expect(raw).toContain('Unknown name "additionalProperties"');
+    expect(raw).toContain('Unknown name "propertyNames"');
+    expect(raw).toContain("only 'enum' and 'date-time' are supported for STRING type");
+    // The same tools are fine for a model that is not Gemini, and a clean schema is fine for Gemini.
+    fake.script({ text: 'ok' }, { text: 'ok' });
+    await client.chat.completions.create({ model: MODEL, messages, tools });
+    const clean = { type: 'object', properties: { email: { type: 'string', description: 'an email address' } } };
+    await client.chat.completions.create({ model: 'google/gemini-2.5-flash', messages, tools: [{ type: 'function', function: { name: 'x', parameters: clean } }] });
+  });
+
   it('fails loudly (500) when the test did not script a turn', async () => {
     const err = await caught(client.chat.completions.create({ model: MODEL, messages }));
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
