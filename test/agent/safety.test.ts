@@ -112,7 +112,9 @@ describe('agent safety', () => {
     expect(deletes()).toHaveLength(1);
     expect(deletes()[0]!.path).toBe(`/crm/v8/Leads/${leadId}`);
     const resumed = llm.requests.at(-1)!.body.messages;
-    expect(resumed.filter((m: any) => m.role === 'tool').map((m: any) => m.tool_call_id)).toContain(approval.callId);
+    const deleteCall = resumed.findLast((m: any) => m.role === 'assistant').tool_calls[0];
+    expect(deleteCall.function.name).toBe('crm_delete_record');
+    expect(resumed.filter((m: any) => m.role === 'tool').map((m: any) => m.tool_call_id)).toContain(deleteCall.id);
   });
 
   it('tells the model when the user denies, and sends nothing to Zoho', async () => {
@@ -122,7 +124,8 @@ describe('agent safety', () => {
     expect(events.map((e) => e.event)).toEqual(['tool_result', 'text', 'done']);
     expect(events[0]!.data).toMatchObject({ ok: false, error: { code: 'APPROVAL_DENIED' } });
     expect(deletes()).toHaveLength(0);
-    const denied = llm.requests.at(-1)!.body.messages.find((m: any) => m.tool_call_id === approval.callId);
+    const resumed = llm.requests.at(-1)!.body.messages;
+    const denied = resumed.find((m: any) => m.tool_call_id === resumed.findLast((a: any) => a.role === 'assistant').tool_calls[0].id);
     expect(denied.content).toContain('APPROVAL_DENIED');
   });
 

@@ -19,16 +19,19 @@ import type {
   TurnOptions,
 } from './fake-openrouter/types.ts';
 import {
+  callIds,
   completionBody,
   completionErrorBody,
   errorBody,
   midStreamError,
   newGeneration,
+  reasoningDetails,
   streamPayloads,
   textChunk,
   type Generation,
 } from './fake-openrouter/wire.ts';
 import { schemaProblems } from './fake-openrouter/schema-rules.ts';
+import { createProviderMemory } from './fake-openrouter/transcript-checks.ts';
 
 export type {
   FakeOpenRouter,
@@ -98,6 +101,8 @@ export async function startFakeOpenRouter(options: StartFakeOpenRouterOptions = 
   const queue: Entry[] = [];
   let responder: ((body: any, index: number) => ScriptEntry) | undefined;
   let closing = false;
+  // What the provider remembers of the calls it sent (kept across reset(): ids are unique anyway).
+  const memory = createProviderMemory();
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
 
@@ -135,12 +140,16 @@ export async function startFakeOpenRouter(options: StartFakeOpenRouterOptions = 
     }
     const refusal = providerRefusal(body);
     if (refusal) return sendJson(res, 400, refusal);
+    const transcriptError = memory.check(body.messages);
+    if (transcriptError) return sendJson(res, 400, errorBody(400, transcriptError));
     const next = queue.shift() ?? (responder ? normalize(responder(body, index)) : undefined);
     if (!next) {
       const msg = `fake-openrouter: the test did not script a turn for request #${index} (queue empty, no respondWith)`;
       return sendJson(res, 500, errorBody(500, msg));
     }
-    const [turn, opts] = next;
+    const [scripted, opts] = next;
+    const turn: ScriptedTurn = 'toolCalls' in scripted ? { ...scripted, toolCalls: callIds(scripted.toolCalls) } : scripted;
+    if ('toolCalls' in turn) memory.issue(turn.toolCalls.map((c) => c.id!), reasoningDetails(turn.reasoning));
     const timing = { first: opts.firstChunkDelayMs ?? 0, gap: opts.chunkDelayMs ?? defaultChunkDelayMs };
     const g = newGeneration(body.model);
     if ('error' in turn) {
