@@ -196,6 +196,50 @@ describe('fake OpenRouter, via the real openai SDK', () => {
     await client.chat.completions.create({ model: 'google/gemini-2.5-flash', messages, tools: [{ type: 'function', function: { name: 'x', parameters: clean } }] });
   });
 
+  it('refuses, as providers do, a tool message for a call the model never issued, or a call left unanswered', async () => {
+    fake.script({ toolCalls: [{ id: 'call_real', name: 'x', arguments: {} }] });
+    await (await client.chat.completions.create({ model: MODEL, messages, stream: true })).toReadableStream().getReader().read();
+    const call = { id: 'call_real', type: 'function' as const, function: { name: 'x', arguments: '{}' } };
+    const renamed = { ...call, id: 'call_renamed_by_client' };
+    const asked = { role: 'assistant' as const, content: null, tool_calls: [call] };
+    const bad = [
+      [{ role: 'assistant' as const, content: null, tool_calls: [renamed] }, { role: 'tool' as const, tool_call_id: renamed.id, content: 'r' }],
+      [asked, { role: 'tool' as const, tool_call_id: 'call_other', content: 'r' }],
+      [asked, { role: 'user' as const, content: 'and?' }],
+      [{ role: 'tool' as const, tool_call_id: 'call_real', content: 'r' }],
+    ];
+    const errors = [];
+    for (const transcript of bad) errors.push(await caught(client.chat.completions.create({ model: MODEL, messages: [...messages, ...transcript] })));
+    expect(errors.map((e) => e.status)).toEqual([400, 400, 400, 400]);
+    expect(errors[0].message).toContain('is not one the model issued');
+    expect(errors[1].message).toContain("messages with role 'tool' must be a response to a preceeding message with 'tool_calls'");
+    expect(errors[2].message).toContain('The following tool_call_ids did not have response messages: call_real');
+    fake.script({ text: 'ok' });
+    const good = await client.chat.completions.create({ model: MODEL, messages: [...messages, asked, { role: 'tool', tool_call_id: 'call_real', content: 'r' }] });
+    expect(good.choices[0]!.message.content).toBe('ok');
+  });
+
+  it('streams reasoning_details in fragments and requires them back with the calls they came with', async () => {
+    const details = [
+      { type: 'reasoning.text', text: 'The user wants the org.', signature: 'sig-abc', format: 'anthropic-claude-v1' },
+      { type: 'reasoning.encrypted', data: 'opaque-blob', format: 'google-gemini-v1' },
+    ];
+    fake.script({ reasoning: { text: 'Thinking it over.', details }, toolCalls: [{ id: 'call_r1', name: 'x', arguments: {} }] });
+    const { data } = await rawStream({});
+    const fragments = data.slice(0, -1).map((d) => JSON.parse(d).choices[0]?.delta ?? {}).filter((d) => d.reasoning_details);
+    expect(fragments).toHaveLength(4);
+    expect(fragments[0].reasoning_details[0]).toEqual({ index: 0, type: 'reasoning.text', text: 'The user wan', format: 'anthropic-claude-v1' });
+    expect(fragments[1].reasoning_details[0]).toEqual({ index: 0, type: 'reasoning.text', text: 'ts the org.', signature: 'sig-abc' });
+    const call = { id: 'call_r1', type: 'function' as const, function: { name: 'x', arguments: '{}' } };
+    const answer = { role: 'tool' as const, tool_call_id: 'call_r1', content: 'r' };
+    const without = await caught(client.chat.completions.create({ model: MODEL, messages: [...messages, { role: 'assistant', content: null, tool_calls: [call] }, answer] }));
+    expect(without.status).toBe(400);
+    expect(without.message).toContain('thought_signature');
+    fake.script({ text: 'ok' });
+    const assistant = { role: 'assistant', content: null, tool_calls: [call], reasoning_details: details.map((d, index) => ({ index, ...d })) } as never;
+    await client.chat.completions.create({ model: MODEL, messages: [...messages, assistant, answer] });
+  });
+
   it('fails loudly (500) when the test did not script a turn', async () => {
     const err = await caught(client.chat.completions.create({ model: MODEL, messages }));
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);

@@ -36,6 +36,7 @@ export interface ToolCallsTurn {
   /** Optional content streamed before the tool calls. */
   text?: string;
   reasoning?: ScriptedReasoning;
+  usage?: ScriptedUsage;
 }
 
 /** HTTP error before streaming: `{"error":{"code","message","metadata"?}}` with status `status`. */
