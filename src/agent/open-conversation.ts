@@ -14,9 +14,10 @@ export async function openConversation(
 ): Promise<{ messages: TranscriptMessage[]; persisted: number }> {
   const cancelled = await deps.pendingRuns.cancelConversation(userId, conversationId);
   const answers = new Map<string, string>();
-  for (const { calls } of cancelled) {
+  for (const { calls, expired } of cancelled) {
     for (const c of calls) {
-      answers.set(c.toolCallId ?? c.callId, c.resultContent ?? (c.decision === 'approve' ? cutOffContent(c.tool) : cancelledContent(c.tool)));
+      const unanswered = c.decision === 'approve' ? cutOffContent(c.tool) : expired ? expiredContent(c.tool) : cancelledContent(c.tool);
+      answers.set(c.toolCallId ?? c.callId, c.resultContent ?? unanswered);
     }
   }
   const stored = await deps.conversations.load(userId, conversationId);

@@ -58,5 +58,15 @@ describe.each(testDatabases())('pending runs on $name', (kind) => {
     expect(await store.findUndecided('alice', 'call-3')).toBeUndefined();
     expect(await store.claimDecision('alice', 'call-3', hashParams({ id: '3' }), 'approve')).toBeUndefined();
     expect(await store.findUndecided('alice', 'call-4')).toBeDefined();
+    expect(cancelled!.expired).toBe(false);
+  });
+
+  it('hands a conversation\'s expired run to its next message, saying it expired', async () => {
+    await pause('run-5', 'call-5', { id: '5' }, 'conv-c');
+    now += 61_000;
+    await pause('run-6', 'call-6', { id: '6' }); // pausing another run clears expired ones, but not a conversation's
+    const [cancelled] = await store.cancelConversation('alice', 'conv-c');
+    expect(cancelled).toMatchObject({ run: { id: 'run-5' }, expired: true });
+    expect(cancelled!.calls).toHaveLength(1);
   });
 });

@@ -35,6 +35,8 @@ export interface PausedRun {
 export interface CancelledRun {
   run: PausedRun;
   calls: PendingCallRow[];
+  /** Its time for approval had run out already. */
+  expired: boolean;
 }
 
 /** Expired runs of a conversation are kept this long, so its next message can still close their calls with what they did. */
@@ -112,7 +114,11 @@ export class PendingRunStore {
       .returning();
     if (runs.length === 0) return [];
     const calls = await this.db.delete(pendingToolCalls).where(inArray(pendingToolCalls.runId, runs.map((r) => r.id))).returning();
-    return runs.map((row) => ({ run: toPausedRun(row), calls: calls.filter((c) => c.runId === row.id).sort((a, b) => a.position - b.position) }));
+    return runs.map((row) => ({
+      run: toPausedRun(row),
+      calls: calls.filter((c) => c.runId === row.id).sort((a, b) => a.position - b.position),
+      expired: row.expiresAt.getTime() <= this.now(),
+    }));
   }
 
   async settle(callId: string, resultContent: string): Promise<void> {
