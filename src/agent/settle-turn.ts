@@ -5,6 +5,7 @@ import { capResult } from '../tools/cap-result.ts';
 import { actionFor } from '../tools/run-tool-by-name.ts';
 import type { AppType } from '../zoho/get-zoho-api.ts';
 import { approvalRequest } from './approvals/approval-request.ts';
+import { hashParams } from './approvals/params-hash.ts';
 import type { PausedCall } from './approvals/pending-run-store.ts';
 import { persistTranscript } from './persist-transcript.ts';
 import type { AgentDeps, RunState } from './run-agent.ts';
@@ -33,11 +34,13 @@ export async function settleTurn(
   if (!settled.some((s) => 'ask' in s)) {
     return { paused: false, toolMessages: parsed.map((p, i) => toolMessage(p.call.toolCallId, (settled[i] as { content: string }).content)) };
   }
-  const paused: PausedCall[] = parsed.map(({ call }, i) => {
+  const paused: PausedCall[] = parsed.map(({ call, params }, i) => {
     const s = settled[i]!;
-    return 'ask' in s
-      ? approvalRequest(deps.registry, call, s.ask, state.messages)
-      : { callId: call.callId, toolCallId: call.toolCallId, tool: call.name, params: null, paramsHash: '', summary: '', decision: 'auto', resultContent: s.content };
+    if ('ask' in s) return approvalRequest(deps.registry, call, s.ask, state.messages);
+    return {
+      callId: call.callId, toolCallId: call.toolCallId, tool: call.name, params, paramsHash: hashParams(params), summary: `Ran ${call.name}.`,
+      decision: 'auto', resultContent: s.content,
+    };
   });
   await persistTranscript(deps, state);
   await deps.pendingRuns.pause(state, paused, deps.approvalTtlMs ?? 60 * 60_000);

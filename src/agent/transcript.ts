@@ -78,3 +78,20 @@ export function closeDanglingCalls(
   }
   return { messages: out, added };
 }
+
+/**
+ * What of a long conversation goes to the model: the most recent whole turns (each starts at a
+ * user message, so no tool call is parted from its answer) within `maxMessages` and `maxChars`;
+ * the last turn always. The stored transcript keeps everything.
+ */
+export function recentTurns(messages: readonly TranscriptMessage[], limits = { maxMessages: 200, maxChars: 400_000 }): TranscriptMessage[] {
+  let start = -1;
+  let chars = 0;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    chars += JSON.stringify(messages[i]).length;
+    if (messages[i]!.role !== 'user') continue;
+    if (start !== -1 && (messages.length - i > limits.maxMessages || chars > limits.maxChars)) break;
+    start = i;
+  }
+  return start <= 0 ? [...messages] : messages.slice(start);
+}
