@@ -20,6 +20,7 @@ import { createRunSlots } from './budgets/run-slots.ts';
 import { webRoutes } from './http/routes/web.ts';
 import { createOpenRouterClient } from './llm/openrouter-client.ts';
 import { createToolExecutor } from './tools/execute-tool-with-repair.ts';
+import { createParamPreparer } from './tools/prepare-params.ts';
 import { createToolRegistry } from './tools/registry.ts';
 import { createFieldCatalog } from './tools/repair/field-catalog.ts';
 import { createModelRepair } from './tools/repair/model-repair.ts';
@@ -85,14 +86,18 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     ? createOpenRouterClient({ apiKey: config.openrouter.apiKey, baseUrl: config.openrouter.baseUrl, maxRetries: parts.llmMaxRetries })
     : undefined;
   const callLog = createToolCallLog(database.db, parts.logger);
-  const { executeToolWithRepair, prepareParams } = createToolExecutor({
+  const repairDeps = {
     registry,
     fieldCatalog: createFieldCatalog(),
     logger: parts.logger,
     modelRepair: llm ? createModelRepair(llm, config.openrouter.model) : undefined,
+  };
+  const { executeToolWithRepair } = createToolExecutor({
+    ...repairDeps,
     callLog,
     defaults: { timeoutMs: config.tools.timeoutMs, retryBaseMs: parts.retryBaseMs },
   });
+  const prepareParams = createParamPreparer({ ...repairDeps, timeoutMs: config.tools.timeoutMs });
   const toolDeps = { registry, executeToolWithRepair, getZohoApi };
   const rateLimiter = createRateLimiter(database.db, config.rateLimitPerMinute, { now: parts.now, logger: parts.logger });
   const pendingRuns = new PendingRunStore(database.db, parts.now);

@@ -4,7 +4,8 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { AppError } from '../errors.ts';
 import { addUsage, noUsage } from '../llm/token-usage.ts';
 import type { EmitEvent, RunEvent } from '../stream/events.ts';
-import type { ExecuteToolWithRepair, PrepareParams } from '../tools/execute-tool-with-repair.ts';
+import type { ExecuteToolWithRepair } from '../tools/execute-tool-with-repair.ts';
+import type { PrepareParams } from '../tools/prepare-params.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
 import type { ConnectionStore } from '../zoho/connection-store.ts';
 import type { GetZohoApi } from '../zoho/get-zoho-api.ts';

@@ -135,33 +135,6 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
     }
   }
 
-  /**
-   * Makes a call's params what would run, before anyone approves it: the same schema, field-name
-   * and model repairs as a run (each announced as `repair`), without running the tool. So the user
-   * approves exactly what will be sent; a call that cannot be made valid fails here instead.
-   */
-  async function prepareParams<A extends AppType>(
-    api: ApiSource<A>, appType: A, toolName: string, params: unknown, options: Pick<ExecuteOptions, 'callId' | 'onEvent' | 'signal'> = {},
-  ): Promise<{ ok: true; params: Record<string, unknown> } | { ok: false; error: AppError }> {
-    const signal = AbortSignal.any([options.signal ?? new AbortController().signal, AbortSignal.timeout(defaultTimeoutMs)]);
-    const emit = (repair: Repair) => options.onEvent?.({
-      type: 'repair', data: { callId: options.callId ?? '', tool: toolName, attempt: 0, reason: repair.reason, error: repair.error, params: repair.params },
-    });
-    try {
-      const tool = deps.registry.get(toolName);
-      if (!tool || tool.app !== appType) throw new AppError('NOT_FOUND', `No ${appType} tool named ${toolName}.`);
-      const valid = await repairs.validate(tool, params, signal);
-      if (valid.repair) emit(valid.repair);
-      if (tool.app !== 'crm') return { ok: true, params: valid.params };
-      const instance = typeof api === 'function' ? await api() : api;
-      const renamed = await repairs.fieldNames(tool, valid.params, instance as ZohoApiFor<'crm'>, signal);
-      if (renamed) emit(renamed);
-      return { ok: true, params: renamed?.params ?? valid.params };
-    } catch (error) {
-      return { ok: false, error: toAppError(error, options.signal, signal, toolName) };
-    }
-  }
-
   /** Honours `Retry-After`; a wait that would outlast the deadline gives up at once with Zoho's error. */
   async function waitBeforeRetry(error: ZohoApiError, attempt: number, signal: AbortSignal, deadlineAt: number): Promise<void> {
     const waitMs = error.retryAfter !== undefined ? error.retryAfter * 1000 : backoffDelayMs(attempt, { baseMs: deps.defaults?.retryBaseMs });
@@ -169,13 +142,12 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
     await sleep(waitMs, signal);
   }
 
-  return { executeToolWithRepair, prepareParams };
+  return { executeToolWithRepair };
 }
 
 export type ExecuteToolWithRepair = ReturnType<typeof createToolExecutor>['executeToolWithRepair'];
-export type PrepareParams = ReturnType<typeof createToolExecutor>['prepareParams'];
 
-function toAppError(thrown: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal, toolName: string): AppError {
+export function toAppError(thrown: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal, toolName: string): AppError {
   const error = asDatabaseOutage(thrown);
   if (error instanceof AppError && error.code !== 'ABORTED') return error;
   if (callerSignal?.aborted || (error instanceof AppError && error.code === 'ABORTED' && !deadline.aborted)) {
