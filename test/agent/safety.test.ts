@@ -203,6 +203,18 @@ describe('agent safety', () => {
     expect(tools[0].tool_call_id).toBe(resumed.find((m: any) => m.role === 'assistant').tool_calls[0].id);
   });
 
+  it('sends the model\'s reasoning back after a pause for approval', async () => {
+    const details = [{ type: 'reasoning.text', text: 'The user asked to create it.', signature: 'c2ln', format: 'anthropic-claude-v1' }];
+    llm.script({ reasoning: { details }, toolCalls: [{ name: 'crm_create_record', arguments: { module: 'Leads', record: { Last_Name: 'Byron', Company: 'Poets' } } }] });
+    const first = await stream('/api/chat', { messages: [{ role: 'user', content: 'Create a lead for Byron' }] });
+    const asked = first.find((e) => e.data?.code === 'approval_required')!.data;
+    llm.script({ text: 'Created.' });
+    const resumed = await stream('/api/chat/approvals', { callId: asked.callId, decision: 'approve', paramsHash: asked.paramsHash });
+    expect(resumed.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'stop' } });
+    const assistant = llm.requests.at(-1)!.body.messages.find((m: any) => m.role === 'assistant');
+    expect(assistant.reasoning_details).toEqual([{ index: 0, ...details[0] }]);
+  });
+
   it('shows the params that will run: a repair is made before asking, and names from the conversation stand in for ids', async () => {
     const leadId = await someLeadId();
     llm.script(
