@@ -292,7 +292,7 @@ describe('agent safety', () => {
       await trusted.server.close();
       await trusted.runtime.close();
     }
-  });
+  }, 90_000); // it starts a second runtime on a fresh database: slow on a loaded machine, not a timing check
 
   describe('budgets', () => {
     let limited: { runtime: TestRuntime; server: Awaited<ReturnType<typeof serveApp>> };
