@@ -3,6 +3,8 @@ import { AppError } from './errors.ts';
 import { createTokenCipher } from './crypto/token-cipher.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
 import { createApp } from './http/app.ts';
+import { createCallerVerifier } from './http/auth.ts';
+import { createJwksKeys, type JwksKeysOptions } from './http/jwks-keys.ts';
 import type { Logger } from './log.ts';
 import { createConnectFlow } from './zoho/connect-flow.ts';
 import { createConnectionResolver } from './zoho/connection-resolver.ts';
@@ -41,6 +43,8 @@ export interface RuntimeParts {
   maxSteps?: number;
   /** Base of the full-jitter back-off between tool retries (tests shorten it). */
   retryBaseMs?: number;
+  /** The identity provider's key cache timings (tests shorten them). */
+  jwks?: Pick<JwksKeysOptions, 'cacheMaxAgeMs' | 'cooldownMs' | 'timeoutMs' | 'retryAfterFailureMs'>;
 }
 
 /**
@@ -67,7 +71,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   const { getZohoApi, listDeskOrganizations } = createZohoApiFactory({ resolver, store, overrides, connectUrl: CONNECT_URL, fetch: parts.fetch });
   const connectFlow = createConnectFlow({
     oauth,
-    states: new OAuthStateStore(database.db, cipher, config.auth.jwtSecret, parts.now),
+    states: new OAuthStateStore(database.db, cipher, config.auth.stateSigningKey, parts.now),
     store,
     clientId,
     redirectUri,
@@ -96,7 +100,15 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   const pendingRuns = new PendingRunStore(database.db, parts.now);
   const app = createApp({
     logger: parts.logger,
-    jwtSecret: config.auth.jwtSecret,
+    verifyCaller: createCallerVerifier({
+      jwtSecret: config.auth.jwtSecret,
+      idp: config.auth.jwks && {
+        keys: createJwksKeys({ url: config.auth.jwks.url, logger: parts.logger, ...parts.jwks }),
+        issuer: config.auth.jwks.issuer,
+        audience: config.auth.jwks.audience,
+      },
+      logger: parts.logger,
+    }),
     ping: database.ping,
     connectFlow,
     store,

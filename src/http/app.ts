@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import type { ConnectionStore } from '../zoho/connection-store.ts';
 import type { ConnectFlow } from '../zoho/connect-flow.ts';
 import type { ZohoOAuth } from '../zoho/oauth.ts';
-import { requireUser, type AuthEnv } from './auth.ts';
+import { requireUser, type AuthEnv, type VerifyCaller } from './auth.ts';
 import { errorResponse } from './error-response.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -13,7 +13,8 @@ import { oauthCallbackRoutes } from './routes/oauth-callback.ts';
 
 export interface AppDeps {
   logger: Logger;
-  jwtSecret: string;
+  /** Checks callers' bearer tokens (auth.ts). */
+  verifyCaller: VerifyCaller;
   ping: () => Promise<void>;
   connectFlow: ConnectFlow;
   store: ConnectionStore;
@@ -34,7 +35,7 @@ export function createApp(deps: AppDeps) {
 
   const api = new Hono<AuthEnv>();
   api.use('*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', 'The body is larger than 1 MB.'); } }));
-  api.use('*', requireUser(deps.jwtSecret));
+  api.use('*', requireUser(deps.verifyCaller));
   api.route('/connections', connectionRoutes({ flow: deps.connectFlow, store: deps.store, oauth: deps.oauth }));
   for (const extra of deps.apiRoutes ?? []) api.route(extra.path, extra.routes);
   app.route('/api', api);
