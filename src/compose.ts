@@ -1,5 +1,4 @@
 import type { Config } from './config.ts';
-import { AppError } from './errors.ts';
 import { createTokenCipher } from './crypto/token-cipher.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
 import { createApp } from './http/app.ts';
@@ -24,7 +23,9 @@ import { createToolRegistry } from './tools/registry.ts';
 import { createFieldCatalog } from './tools/repair/field-catalog.ts';
 import { createModelRepair } from './tools/repair/model-repair.ts';
 import { createToolCallLog } from './tools/tool-call-log.ts';
-import { ZohoOAuth } from './zoho/oauth.ts';
+import { createConnectionImport } from './zoho/import-connection.ts';
+import { createOAuthClients } from './zoho/oauth-clients.ts';
+import { createConnectionSaver } from './zoho/save-connection.ts';
 
 /** Where a client goes to connect Zoho (sent with ZOHO_NOT_CONNECTED / action_required). */
 export const CONNECT_URL = '/api/connections/zoho';
@@ -56,23 +57,23 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   const cipher = createTokenCipher(config.tokenEncryptionKey);
   const store = new ConnectionStore(database.db, cipher);
   const overrides = config.zoho.overrides;
-  const { clientId, clientSecret, redirectUri } = config.zoho;
-  const oauth = clientId && clientSecret
-    ? new ZohoOAuth({ clientId, clientSecret, redirectUri, overrides, fetch: parts.fetch })
-    : undefined;
+  const { clientId, redirectUri } = config.zoho;
+  const clients = createOAuthClients({ ...config.zoho, overrides, fetch: parts.fetch });
+  const oauth = clients.deployment;
   const resolver = createConnectionResolver({
     store,
-    oauth: oauth ?? { refreshTokens: () => Promise.reject(new AppError('ZOHO_NOT_CONFIGURED', 'ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET are not set on the server.')) },
+    clients,
     overrides,
     logger: parts.logger,
     connectUrl: CONNECT_URL,
     now: parts.now,
   });
   const { getZohoApi, listDeskOrganizations } = createZohoApiFactory({ resolver, store, overrides, connectUrl: CONNECT_URL, fetch: parts.fetch });
+  const saveConnection = createConnectionSaver({ store, clients, logger: parts.logger });
   const connectFlow = createConnectFlow({
     oauth,
     states: new OAuthStateStore(database.db, cipher, config.auth.stateSigningKey, parts.now),
-    store,
+    saveConnection,
     clientId,
     redirectUri,
     scopes: config.zoho.scopes,
@@ -81,6 +82,9 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     logger: parts.logger,
     fetch: parts.fetch,
     now: parts.now,
+  });
+  const importConnection = createConnectionImport({
+    clients, saveConnection, scopes: config.zoho.scopes, overrides, logger: parts.logger, fetch: parts.fetch, now: parts.now,
   });
   const registry = createToolRegistry(allTools);
   const llm = config.openrouter.apiKey
@@ -111,8 +115,9 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     }),
     ping: database.ping,
     connectFlow,
+    importConnection,
     store,
-    oauth,
+    clients,
     webRoutes: webRoutes({ jwtSecret: config.auth.jwtSecret, devLogin: config.env !== 'production' }),
     apiRoutes: [
       { path: '/tools', routes: toolRoutes({ ...toolDeps, rateLimiter, logger: parts.logger, heartbeatMs: parts.heartbeatMs }) },
@@ -139,7 +144,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     ],
   });
   return {
-    config, database, store, oauth, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns, callLog, rateLimiter, app,
+    config, database, store, oauth, clients, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns, callLog, rateLimiter, app,
     async close() {
       await Promise.all([callLog.flush(), rateLimiter.sync()]);
       await database.close();

@@ -12,7 +12,7 @@ export type VerifyCaller = (token: string) => Promise<string>;
 /** What the host's identity provider signs with; HS256 never comes from a key set. */
 export const IDP_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
 
-/** Clocks may disagree by this much on `exp`, `nbf` and `iat` (seconds). */
+/** The provider's clock and ours may disagree by this much on `exp`, `nbf` and `iat` (seconds); our own tokens share our clock. */
 export const CLOCK_TOLERANCE_SECONDS = 60;
 
 export interface CallerVerifierOptions {
@@ -43,7 +43,7 @@ export function createCallerVerifier(options: CallerVerifierOptions): VerifyCall
     let sub: unknown;
     try {
       if (alg === 'HS256' && secret) {
-        ({ payload: { sub } } = await jwtVerify(token, secret, { algorithms: ['HS256'], clockTolerance: CLOCK_TOLERANCE_SECONDS }));
+        ({ payload: { sub } } = await jwtVerify(token, secret, { algorithms: ['HS256'] }));
       } else if (typeof alg === 'string' && IDP_ALGORITHMS.includes(alg) && idp) {
         ({ payload: { sub } } = await jwtVerify(token, idp.keys, {
           algorithms: IDP_ALGORITHMS,

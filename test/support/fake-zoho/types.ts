@@ -99,6 +99,8 @@ export interface DeskState {
 
 export interface CodeInfo {
   zuid: string;
+  /** The client the code was generated for (the deployment's, or a Self Client's). */
+  clientId: string;
   scopes: string[];
   codeChallenge?: string;
   expiresAt: number;
@@ -108,8 +110,11 @@ export interface CodeInfo {
 export interface RefreshInfo {
   token: string;
   zuid: string;
+  clientId: string;
   scopes: string[];
   active: boolean;
+  /** When each access token was minted from it (ZOHO.md 1.4: at most 10 in 10 minutes). */
+  mintedAt: number[];
   /** Access tokens minted from this refresh token, oldest first. */
   accessTokens: string[];
 }
@@ -129,6 +134,8 @@ export interface State {
   clientSecret: string;
   redirectUri: string;
   users: Map<string, FakeZohoUser>;
+  /** Self Clients by client id -> secret (each one's codes and refresh tokens work only with it). */
+  selfClients: Map<string, string>;
   /** zuid -> CRM user id. */
   crmUserOf: Map<string, string>;
   codes: Map<string, CodeInfo>;
