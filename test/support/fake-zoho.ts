@@ -68,10 +68,10 @@ export async function startFakeZoho(options: FakeZohoOptions = {}): Promise<Fake
     accessTokens: new Map(),
     tokenEndpoint: defaultTokenEndpoint(),
     counts: { codeExchanges: 0, refreshes: 0, revokes: 0, userInfo: 0 },
-    crm: { records: new Map(), org: {}, users: new Map() },
+    crm: { records: new Map(), org: {}, users: new Map(), tags: new Map(), attachments: new Map() },
     desk: {
       organizations: [], departments: new Map(), agents: new Map(), contacts: new Map(), accounts: new Map(),
-      tickets: new Map(), threads: new Map(), comments: new Map(), orgOf: new Map(),
+      tickets: new Map(), threads: new Map(), comments: new Map(), mailReplyAddresses: new Map(), articles: new Map(), orgOf: new Map(),
     },
     seq: { crm: 0, desk: 0, ticketNumber: 100 },
   };

@@ -80,6 +80,10 @@ export interface CrmState {
   org: Rec;
   /** CRM users by CRM user id (a built-in admin plus one per added user). */
   users: Map<string, CrmUser>;
+  /** The org's tags per module api name, by lower-cased name (tags.json Tag). */
+  tags: Map<string, Map<string, Rec>>;
+  /** Attachments per record id (attachments.json Attachment). */
+  attachments: Map<string, Rec[]>;
 }
 
 export interface DeskState {
@@ -93,6 +97,10 @@ export interface DeskState {
   threads: Map<string, Rec[]>;
   /** Comments per ticket id. */
   comments: Map<string, Rec[]>;
+  /** From addresses (MailReplyAddress.json) by id. */
+  mailReplyAddresses: Map<string, Rec>;
+  /** Knowledge base articles by id. */
+  articles: Map<string, Rec>;
   /** Desk org owning each entity id (departments, agents, contacts, accounts, tickets). */
   orgOf: Map<string, string>;
 }
