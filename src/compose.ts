@@ -118,6 +118,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     importConnection,
     store,
     clients,
+    rateLimiter,
     webRoutes: webRoutes({ jwtSecret: config.auth.jwtSecret, devLogin: config.env !== 'production' }),
     apiRoutes: [
       { path: '/tools', routes: toolRoutes({ ...toolDeps, rateLimiter, logger: parts.logger, heartbeatMs: parts.heartbeatMs }) },

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
 import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
-import { freshRuntimeEach } from '../support/fresh-runtime.ts';
 import { createRoutingFetch } from '../support/routing-fetch.ts';
 import { connectThroughOAuth, startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 
@@ -19,50 +18,63 @@ describe.each(testDatabases())('POST /api/connections/zoho/import on $name', (da
     fake.addUser({ zuid: '70009', email: 'nobody@example.com', orgId: '9009', deskOrgIds: [] });
     self = fake.addSelfClient();
   });
-  afterAll(() => fake.close());
-  const runtime = freshRuntimeEach(database, () => fake);
   let t: TestRuntime;
+  let drop: () => Promise<void>;
+  let user: string;
+  let n = 0;
+  beforeAll(async () => {
+    const db = database.create();
+    drop = db.drop;
+    t = await startTestRuntime({ fake, database: db.options });
+  });
+  afterAll(async () => {
+    await t.close();
+    await drop();
+    await fake.close();
+  });
+  // One runtime for the block (a runtime per test costs seconds); each test imports as its own app user.
   beforeEach(() => {
-    t = runtime();
+    fake.reset();
+    user = `importer-${++n}`;
   });
 
   const importAs = (user: string, body: unknown) =>
     t.request('/api/connections/zoho/import', { method: 'POST', user, body: JSON.stringify(body) });
   const rows = async () => (await t.runtime.database.db.execute(sql`select * from zoho_connections`)) as unknown;
-  const rowCount = async () => (await t.runtime.store.listForUser('alice')).length;
+  const rowCount = async () => (await t.runtime.store.listForUser(user)).length;
   const tokenRequests = () => fake.requestsTo('/oauth/v2/token', 'POST').map((r) => r.body as Record<string, string>);
 
   it('imports a refresh token of this deployment\'s client: one refresh, identity from CRM and Desk, listed like a signed-in connection', async () => {
     const { refreshToken } = fake.mintTokens(ZUID);
-    const res = await importAs('alice', { dc: 'com', refreshToken });
+    const res = await importAs(user, { dc: 'com', refreshToken });
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     expect(body).toMatchObject({ dc: 'com', email: 'ada@example.com', zohoUserId: ZUID, crmOrgId: '9001', deskOrgId: '555', status: 'active', missingScopes: [], scopeSource: 'probe' });
     expect(tokenRequests()).toEqual([expect.objectContaining({ grant_type: 'refresh_token', client_id: fake.clientId })]);
-    const listed = ((await (await t.request('/api/connections', { user: 'alice' })).json()) as any).connections;
+    const listed = ((await (await t.request('/api/connections', { user })).json()) as any).connections;
     expect(listed).toEqual([Object.fromEntries(Object.entries(body).filter(([k]) => !['missingScopes', 'scopeSource'].includes(k)))]);
     // The stored token works for a tool call.
-    const tool = await t.request('/api/tools/crm_get_org', { method: 'POST', user: 'alice', body: JSON.stringify({ params: {} }) });
+    const tool = await t.request('/api/tools/crm_get_org', { method: 'POST', user, body: JSON.stringify({ params: {} }) });
     expect(((await tool.json()) as any).ok).toBe(true);
   });
 
   it('imports a Self Client refresh token with its client id and secret, and refreshes and revokes with that client', async () => {
     const { refreshToken } = fake.mintTokens(ZUID, { clientId: self.clientId });
-    const res = await importAs('alice', { dc: 'com', refreshToken, ...self });
+    const res = await importAs(user, { dc: 'com', refreshToken, ...self });
     expect(res.status).toBe(200);
     const { id } = (await res.json()) as any;
     fake.reset();
     fake.expireAccessTokens();
-    const tool = await t.request('/api/tools/crm_get_org', { method: 'POST', user: 'alice', body: JSON.stringify({ params: {} }) });
+    const tool = await t.request('/api/tools/crm_get_org', { method: 'POST', user, body: JSON.stringify({ params: {} }) });
     expect(((await tool.json()) as any).ok).toBe(true);
     expect(tokenRequests()).toEqual([expect.objectContaining({ grant_type: 'refresh_token', client_id: self.clientId, client_secret: self.clientSecret })]);
-    expect((await t.request(`/api/connections/${id}`, { method: 'DELETE', user: 'alice' })).status).toBe(204);
+    expect((await t.request(`/api/connections/${id}`, { method: 'DELETE', user })).status).toBe(204);
     expect(fake.isRefreshTokenActive(refreshToken)).toBe(false);
   });
 
   it('exchanges a Self Client code without a redirect URI, and lists the scopes the tools need that it lacks', async () => {
     const code = fake.issueCode(ZUID, { clientId: self.clientId, scopes: CRM_ONLY });
-    const res = await importAs('alice', { dc: 'com', code, ...self });
+    const res = await importAs(user, { dc: 'com', code, ...self });
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     expect(body).toMatchObject({ zohoUserId: ZUID, crmOrgId: '9001', deskOrgId: null, scopeSource: 'token' });
@@ -73,13 +85,13 @@ describe.each(testDatabases())('POST /api/connections/zoho/import on $name', (da
     expect(exchange).not.toHaveProperty('redirect_uri');
     // A CRM-only token does not reach Desk at all, and a chat offers it CRM tools only.
     expect(fake.requestsTo(/^\/api\/v1\//)).toHaveLength(0);
-    expect((await t.runtime.store.findCurrentForUser('alice'))!.scopes).toEqual(CRM_ONLY);
+    expect((await t.runtime.store.findCurrentForUser(user))!.scopes).toEqual(CRM_ONLY);
   });
 
   it('refuses a revoked refresh token with 400 naming the field, and stores nothing', async () => {
     const { refreshToken } = fake.mintTokens(ZUID);
     fake.revokeRefreshToken(refreshToken);
-    const res = await importAs('alice', { dc: 'com', refreshToken });
+    const res = await importAs(user, { dc: 'com', refreshToken });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error).toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'refreshToken', zohoError: 'invalid_code' } });
     expect(await rowCount()).toBe(0);
@@ -94,7 +106,7 @@ describe.each(testDatabases())('POST /api/connections/zoho/import on $name', (da
       });
       expect(((await r.json()) as any).access_token).toBeTypeOf('string');
     }
-    const res = await importAs('alice', { dc: 'com', refreshToken });
+    const res = await importAs(user, { dc: 'com', refreshToken });
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     const { error } = (await res.json()) as any;
@@ -105,9 +117,9 @@ describe.each(testDatabases())('POST /api/connections/zoho/import on $name', (da
 
   it('refuses another client\'s token without its credentials, and a wrong Self Client secret, naming the field', async () => {
     const { refreshToken } = fake.mintTokens(ZUID, { clientId: self.clientId });
-    const noCredentials = await importAs('alice', { dc: 'com', refreshToken });
+    const noCredentials = await importAs(user, { dc: 'com', refreshToken });
     expect(((await noCredentials.json()) as any).error.details).toMatchObject({ field: 'refreshToken' });
-    const wrongSecret = await importAs('alice', { dc: 'com', refreshToken, clientId: self.clientId, clientSecret: 'not-the-secret' });
+    const wrongSecret = await importAs(user, { dc: 'com', refreshToken, clientId: self.clientId, clientSecret: 'not-the-secret' });
     expect(wrongSecret.status).toBe(400);
     const { error } = (await wrongSecret.json()) as any;
     expect(error).toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'clientId', zohoError: 'invalid_client' } });
@@ -118,7 +130,7 @@ describe.each(testDatabases())('POST /api/connections/zoho/import on $name', (da
   it('revokes a token it minted from a code when the import then fails, and stores nothing', async () => {
     // Desk-only scopes for a user without a Desk org and without the profile scope: nobody can say whose it is.
     const code = fake.issueCode('70009', { clientId: self.clientId, scopes: ['Desk.tickets.READ'] });
-    const res = await importAs('alice', { dc: 'com', code, ...self });
+    const res = await importAs(user, { dc: 'com', code, ...self });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.message).toContain('ZohoCRM.users.READ');
     expect(fake.counts.revokes).toBe(1);
@@ -127,21 +139,21 @@ describe.each(testDatabases())('POST /api/connections/zoho/import on $name', (da
 
   it('updates the same row when the same account is imported again, revoking the refresh token it replaces', async () => {
     const first = fake.mintTokens(ZUID);
-    const a = (await (await importAs('alice', { dc: 'com', refreshToken: first.refreshToken })).json()) as any;
-    const again = (await (await importAs('alice', { dc: 'com', refreshToken: first.refreshToken })).json()) as any;
+    const a = (await (await importAs(user, { dc: 'com', refreshToken: first.refreshToken })).json()) as any;
+    const again = (await (await importAs(user, { dc: 'com', refreshToken: first.refreshToken })).json()) as any;
     expect(again.id).toBe(a.id);
     expect(fake.counts.revokes).toBe(0);
     const second = fake.mintTokens(ZUID, { clientId: self.clientId });
-    const b = (await (await importAs('alice', { dc: 'com', refreshToken: second.refreshToken, ...self })).json()) as any;
+    const b = (await (await importAs(user, { dc: 'com', refreshToken: second.refreshToken, ...self })).json()) as any;
     expect(b.id).toBe(a.id);
     expect(await rowCount()).toBe(1);
     expect(fake.isRefreshTokenActive(first.refreshToken)).toBe(false);
-    const stored = (await t.runtime.store.findCurrentForUser('alice'))!;
+    const stored = (await t.runtime.store.findCurrentForUser(user))!;
     expect(stored.refreshToken).toBe(second.refreshToken);
     expect(stored.clientCredentials).toEqual(self);
     // Signing in through the browser later updates that row too, and the deployment's client owns it from then on.
-    await connectThroughOAuth(t, fake, 'alice', ZUID);
-    const after = await t.runtime.store.listForUser('alice');
+    await connectThroughOAuth(t, fake, user, ZUID);
+    const after = await t.runtime.store.listForUser(user);
     expect(after.map((c) => c.id)).toEqual([a.id]);
     expect(after[0]!.clientCredentials).toBeNull();
     expect(fake.isRefreshTokenActive(second.refreshToken)).toBe(false);
@@ -151,10 +163,10 @@ describe.each(testDatabases())('POST /api/connections/zoho/import on $name', (da
     const { refreshToken } = fake.mintTokens(ZUID, { clientId: self.clientId });
     const code = fake.issueCode(ZUID, { clientId: self.clientId });
     const answers = [
-      await (await importAs('alice', { dc: 'com', refreshToken, ...self })).text(),
-      await (await importAs('bob', { dc: 'com', code, ...self })).text(),
-      await (await importAs('carol', { dc: 'com', code, ...self })).text(), // the code is used up by now: an error answer
-      await (await t.request('/api/connections', { user: 'alice' })).text(),
+      await (await importAs(user, { dc: 'com', refreshToken, ...self })).text(),
+      await (await importAs(`${user}-b`, { dc: 'com', code, ...self })).text(),
+      await (await importAs(`${user}-c`, { dc: 'com', code, ...self })).text(), // the code is used up by now: an error answer
+      await (await t.request('/api/connections', { user })).text(),
     ];
     const dump = JSON.stringify(await rows());
     const everything = [...answers, t.logger.lines.join('\n'), dump].join('\n');
@@ -171,7 +183,7 @@ describe.each(testDatabases())('POST /api/connections/zoho/import on $name', (da
     [{ dc: 'com', refreshToken: 'x', clientId: 'a' }, 'clientSecret'],
     [{ dc: 'com', refreshToken: 'x', accountsServer: 'https://evil.example' }, '(body)'],
   ])('answers %j with 400 naming %s, before asking Zoho', async (body, field) => {
-    const res = await importAs('alice', body);
+    const res = await importAs(user, body);
     expect(res.status).toBe(400);
     const { error } = (await res.json()) as any;
     expect(error.code).toBe('INVALID_REQUEST');
@@ -189,6 +201,27 @@ describe('importing with the real data-centre hosts', () => {
     fake.addUser({ zuid: ZUID, email: 'ada@example.com', orgId: '9001', deskOrgIds: ['555'] });
   });
   afterAll(() => fake.close());
+
+  it('counts imports against the per-user rate limit before asking Zoho', async () => {
+    const db = database!.create();
+    const t = await startTestRuntime({ fake, database: db.options, env: { RATE_LIMIT_PER_MINUTE: '2' } });
+    try {
+      const { refreshToken } = fake.mintTokens(ZUID);
+      fake.reset();
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await t.request('/api/connections/zoho/import', { method: 'POST', user: 'eager', body: JSON.stringify({ dc: 'com', refreshToken }) });
+        statuses.push(res.status);
+        if (res.status === 429) expect(((await res.json()) as any).error.code).toBe('RATE_LIMITED');
+      }
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(fake.counts.refreshes).toBe(2);
+    } finally {
+      fake.reset();
+      await t.close();
+      await db.drop();
+    }
+  });
 
   it('takes the data centre from api_domain: a mismatch with dc is a 400, the matching dc is stored', async () => {
     const routing = createRoutingFetch(fake.url);

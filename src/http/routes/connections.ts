@@ -7,7 +7,9 @@ import { DATA_CENTRE_CODES } from '../../zoho/data-centres.ts';
 import { disconnect } from '../../zoho/disconnect.ts';
 import type { ImportConnection, ImportRequest } from '../../zoho/import-connection.ts';
 import type { OAuthClients } from '../../zoho/oauth-clients.ts';
+import type { RateLimiter } from '../../budgets/rate-limiter.ts';
 import type { AuthEnv } from '../auth.ts';
+import { rateLimitPerUser } from '../rate-limit.ts';
 import { readJsonBody } from '../validate.ts';
 
 const startBody = z.object({ dc: z.enum(DATA_CENTRE_CODES).optional() }).strict();
@@ -34,6 +36,8 @@ export interface ConnectionRouteDeps {
   importConnection: ImportConnection;
   store: ConnectionStore;
   clients: Pick<OAuthClients, 'forConnection'>;
+  /** Each import asks Zoho to mint a token: counted against the per-user limit like tool calls. */
+  rateLimiter: RateLimiter;
 }
 
 /** `/api/connections`: connect (in a browser, or by importing a token), list and delete the caller's own Zoho connections. */
@@ -43,6 +47,7 @@ export function connectionRoutes(deps: ConnectionRouteDeps) {
       const { dc } = await readJsonBody(c, startBody);
       return c.json(await deps.flow.startConnect(c.get('userId'), dc));
     })
+    .use('/zoho/import', rateLimitPerUser(deps.rateLimiter, 'import'))
     .post('/zoho/import', async (c) => {
       const body = (await readJsonBody(c, importBody)) as ImportRequest;
       c.header('cache-control', 'no-store');
