@@ -15,10 +15,11 @@ import { checkEnvironment } from '../../src/doctor/env-checks.ts';
 import { selfClientGuide } from '../../src/doctor/self-client-guide.ts';
 import { loadConfig } from '../../src/load-config.ts';
 import { startFakeJwks, type FakeJwks } from '../support/fake-jwks.ts';
+import { sharedRuntime } from '../support/shared-runtime.ts';
 import { formatReport } from '../../src/doctor/format.ts';
 import { testDatabases } from '../support/databases.ts';
-import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
-import { connectThroughOAuth, startTestRuntime, TEST_JWT_SECRET, type TestRuntime } from '../support/test-runtime.ts';
+import type { FakeZoho } from '../support/fake-zoho.ts';
+import { connectThroughOAuth, TEST_JWT_SECRET, type TestRuntime } from '../support/test-runtime.ts';
 
 const nowSec = () => Math.floor(Date.now() / 1000);
 const line = (lines: CheckLine[], name: string) => lines.find((l) => l.name === name);
@@ -69,29 +70,19 @@ afterAll(async () => {
 });
 
 describe.each(testDatabases())('runDoctor on $name', (database) => {
+  const shared = sharedRuntime(database, [
+    { zuid: '70001', email: 'ada@example.com', orgId: '9001', deskOrgIds: ['555'] },
+    { zuid: '70003', email: 'nodesk@example.com', orgId: '9003', deskOrgIds: [] },
+  ], 'doctor-user');
   let fake: FakeZoho;
   let t: TestRuntime;
-  let drop: () => Promise<void>;
   let user: string;
   let n = 0;
 
-  beforeAll(async () => {
-    fake = await startFakeZoho();
-    fake.addUser({ zuid: '70001', email: 'ada@example.com', orgId: '9001', deskOrgIds: ['555'] });
-    fake.addUser({ zuid: '70003', email: 'nodesk@example.com', orgId: '9003', deskOrgIds: [] });
-    const db = database.create();
-    drop = db.drop;
-    t = await startTestRuntime({ fake, database: db.options });
-  });
-  afterAll(async () => {
-    await t.close();
-    await drop();
-    await fake.close();
-  });
   // One runtime for the block; each test gets its own freshly connected app user.
   beforeEach(async () => {
-    fake.reset();
-    user = `doctor-user-${++n}`;
+    ({ fake, t, user } = shared);
+    n++;
     await connectThroughOAuth(t, fake, user, '70001');
   });
 

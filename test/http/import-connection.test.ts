@@ -3,39 +3,26 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
 import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
 import { createRoutingFetch } from '../support/routing-fetch.ts';
+import { sharedRuntime } from '../support/shared-runtime.ts';
 import { connectThroughOAuth, startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 
 const ZUID = '70001';
 const CRM_ONLY = ['ZohoCRM.modules.ALL', 'ZohoCRM.settings.READ', 'ZohoCRM.users.READ', 'ZohoCRM.org.READ', 'ZohoCRM.coql.READ'];
 
 describe.each(testDatabases())('POST /api/connections/zoho/import on $name', (database) => {
+  const shared = sharedRuntime(database, [
+    { zuid: ZUID, email: 'ada@example.com', orgId: '9001', zgid: '55501', deskOrgIds: ['555'] },
+    { zuid: '70009', email: 'nobody@example.com', orgId: '9009', deskOrgIds: [] },
+  ], 'importer');
   let fake: FakeZoho;
-  let self: { clientId: string; clientSecret: string };
-
-  beforeAll(async () => {
-    fake = await startFakeZoho();
-    fake.addUser({ zuid: ZUID, email: 'ada@example.com', orgId: '9001', zgid: '55501', deskOrgIds: ['555'] });
-    fake.addUser({ zuid: '70009', email: 'nobody@example.com', orgId: '9009', deskOrgIds: [] });
-    self = fake.addSelfClient();
-  });
   let t: TestRuntime;
-  let drop: () => Promise<void>;
   let user: string;
-  let n = 0;
-  beforeAll(async () => {
-    const db = database.create();
-    drop = db.drop;
-    t = await startTestRuntime({ fake, database: db.options });
+  let self: { clientId: string; clientSecret: string };
+  beforeAll(() => {
+    self = shared.fake.addSelfClient();
   });
-  afterAll(async () => {
-    await t.close();
-    await drop();
-    await fake.close();
-  });
-  // One runtime for the block (a runtime per test costs seconds); each test imports as its own app user.
   beforeEach(() => {
-    fake.reset();
-    user = `importer-${++n}`;
+    ({ fake, t, user } = shared);
   });
 
   const importAs = (user: string, body: unknown) =>
