@@ -25,7 +25,9 @@ export function sharedRuntime(database: TestDatabase, users: FakeZohoUser[], pre
     const db = database.create();
     drop = db.drop;
     shared.t = await startTestRuntime({ fake: shared.fake, database: db.options });
-  });
+    // A worker's first runtime also builds the migrated PGlite template: on a loaded shared machine that
+    // alone has taken over a minute, so this hook gets more than the default 60 s.
+  }, 180_000);
   afterAll(async () => {
     await shared.t?.close();
     await drop();
