@@ -1,4 +1,5 @@
 // `npm run bench`: the benchmarks in sequence (or one: `npm run bench -- tools-array`). A MISS is printed, not a failure; a crash exits 1.
+import { runCallerAuthBench } from './caller-auth.ts';
 import { runChatStreamBench } from './chat-stream.ts';
 import { runToolCallBench } from './tool-call.ts';
 import { runToolsArrayBench } from './tools-array.ts';
@@ -15,6 +16,10 @@ try {
   }
   if (!only || only === 'chat-stream') {
     await runChatStreamBench();
+    console.log(`  ${load()}`);
+  }
+  if (!only || only === 'caller-auth') {
+    await runCallerAuthBench();
     console.log(`  ${load()}`);
   }
   console.log(`\nbench done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
