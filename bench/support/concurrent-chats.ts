@@ -17,7 +17,7 @@ export interface ConcurrentChats {
 
 /** `streams` chats ('short' turns), user i % jwts.length each; RSS sampled from /proc every 50 ms. */
 export async function concurrentChats(rt: RuntimeProcess, jwts: string[], streams: number): Promise<ConcurrentChats> {
-  const before = await rt.command('gc');
+  const before = await rt.memory(true);
   await sleep(300);
   const rssBefore = rt.rss();
   const hwmUsed = rt.resetPeak();
@@ -38,7 +38,7 @@ export async function concurrentChats(rt: RuntimeProcess, jwts: string[], stream
         peakStreaming = Math.max(peakStreaming, streaming);
         // Every stream has begun (most are still mid-way): the runtime's own view of its memory.
         if (++started === streams) {
-          allOpen = rt.command('memory');
+          allOpen = rt.memory();
           if (process.env.BENCH_HEAP_SNAPSHOT) snapshot = rt.heapSnapshot();
         }
       });
@@ -55,7 +55,7 @@ export async function concurrentChats(rt: RuntimeProcess, jwts: string[], stream
   const wallMs = performance.now() - t0;
   clearInterval(sampler);
   const peak = Math.max(peakSampled, hwmUsed ? rt.peakRss() : 0);
-  const after = await rt.command('gc');
+  const after = await rt.memory(true);
   await sleep(300);
   return {
     failures: outcomes.filter((o) => o !== 'ok'),
