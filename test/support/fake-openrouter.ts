@@ -124,7 +124,7 @@ export async function startFakeOpenRouter(options: StartFakeOpenRouterOptions = 
       return sendJson(res, 500, errorBody(500, msg));
     }
     const [turn, opts] = next;
-    const timing = { first: opts.firstChunkDelayMs ?? 0, gap: opts.chunkDelayMs ?? defaultChunkDelayMs };
+    const timing = { first: opts.firstChunkDelayMs ?? 0, gap: opts.chunkDelayMs ?? defaultChunkDelayMs, startAfter: opts.startAfter };
     const g = newGeneration(body.model);
     if ('error' in turn) {
       await sleep(timing.first);
@@ -154,7 +154,7 @@ export async function startFakeOpenRouter(options: StartFakeOpenRouterOptions = 
     res: ServerResponse,
     state: ResState,
     turn: ScriptedTurn,
-    timing: { first: number; gap: number },
+    timing: { first: number; gap: number; startAfter?: Promise<unknown> },
     g: Generation,
   ) {
     if ('error' in turn) return;
@@ -170,6 +170,7 @@ export async function startFakeOpenRouter(options: StartFakeOpenRouterOptions = 
     let sent = 0;
     /** Writes one `data:` event after the configured delay; false once the client is gone. */
     const emit = async (payload: object | string): Promise<boolean> => {
+      if (sent === 0) await timing.startAfter;
       await sleep(sent++ === 0 ? timing.first : timing.gap);
       if (state.closed) return false;
       await write(`data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`);
