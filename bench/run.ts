@@ -1,18 +1,27 @@
-// `npm run bench`: both benchmarks in sequence. A MISS is printed, not a failure; a crash exits 1.
+// `npm run bench`: every benchmark in sequence, or one by name (`npm run bench -- compare`).
+// A MISS is printed, not a failure; a crash exits 1. BENCH_QUICK=1 makes bench/compare a short pass.
 import { runChatStreamBench } from './chat-stream.ts';
+import { runCompareBench } from './compare.ts';
 import { runToolCallBench } from './tool-call.ts';
 import { load, machine } from './support/machine.ts';
 
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  'tool-call': runToolCallBench,
+  'chat-stream': runChatStreamBench,
+  compare: runCompareBench,
+};
+
 const only = process.argv[2];
+if (only && !BENCHES[only]) {
+  console.error(`unknown benchmark ${JSON.stringify(only)}; one of: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
 const t0 = performance.now();
 console.log(machine());
 try {
-  if (!only || only === 'tool-call') {
-    await runToolCallBench();
-    console.log(`  ${load()}`);
-  }
-  if (!only || only === 'chat-stream') {
-    await runChatStreamBench();
+  for (const [name, run] of Object.entries(BENCHES)) {
+    if (only && only !== name) continue;
+    await run();
     console.log(`  ${load()}`);
   }
   console.log(`\nbench done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

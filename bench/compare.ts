@@ -1,0 +1,88 @@
+// bench/compare: the runtime beside its references in one run, with the same client and the same fakes
+// (issue 12): (0) the client doing it all itself, (1) the AI SDK peer, (2) a hand-written minimal
+// runtime, (3) this runtime; then tool calls by name against a hand-written hono proxy. The machine is
+// shared and noisy: the ratios within one run are what count.
+import { mkdirSync } from 'node:fs';
+import { summarizeCpuProfile } from './profile/cpu-summary.ts';
+import { summarizeHeapSnapshot } from './profile/heap-summary.ts';
+import { chooseDatabase, backendCpu } from './compare/database.ts';
+import { createGate } from './compare/gate.ts';
+import { chatsRun, chunkLag, latencies, openStreams, throughput, warmUp, type OpenStreams, type Throughput } from './compare/phases.ts';
+import { printCompare } from './compare/report.ts';
+import { startRig } from './compare/rig.ts';
+import { toolsByName } from './compare/tools-by-name.ts';
+import { upstreamTally } from './compare/upstream-tally.ts';
+import { load } from './support/machine.ts';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const SIZES = QUICK
+  ? { users: 20, warmChats: 150, rounds: 60, chatsMax: 5000, chatsMs: 1500, streams: 200, toolSamples: 200, toolMs: 1500 }
+  : { users: 100, warmChats: 400, rounds: 300, chatsMax: 20_000, chatsMs: 4000, streams: 1000, toolSamples: 1000, toolMs: 3000 };
+const STREAMS = Number(process.env.BENCH_STREAMS ?? SIZES.streams);
+const CONCURRENCY = 64;
+const LAG_STREAMS = 100;
+// A chunk every 50 ms per stream (about a fast model's pace): 2,000 chunks/s through a server at 100 streams.
+const STAMP_GAP_MS = 50;
+// A chunk every 200 ms per held stream: 5,000 chunks/s at 1,000 streams once they flow.
+const HOLD_GAP_MS = 200;
+
+export async function runCompareBench(): Promise<void> {
+  console.log(`\n== bench/compare: the runtime beside its references, same client, same fakes (127.0.0.1)${QUICK ? ', BENCH_QUICK' : ''} ==`);
+  const databaseUrl = await chooseDatabase();
+  const timing = { holdGapMs: HOLD_GAP_MS, stampGapMs: STAMP_GAP_MS, holdGate: createGate(), stampGate: createGate() };
+  const rig = await startRig({ users: SIZES.users, timing, databaseUrl });
+  const tally = upstreamTally(rig.llm, rig.zoho, rig.tokenOwners);
+  const db = databaseUrl ? backendCpu(databaseUrl, rig.runtime.appName) : undefined;
+  const profileDir = process.env.BENCH_CPU_PROF;
+  try {
+    console.log(`  processes: AI SDK peer ${rig.columns[1]!.process!.pid}, hand-written ${rig.columns[2]!.process!.pid}, runtime ${rig.runtime.pid} (database ${rig.runtime.database}${databaseUrl ? `, ${databaseUrl}` : ', embedded'}), hono proxy ${rig.proxy.pid}`);
+    console.log(`  ${rig.jwts.length} runtime users connected through OAuth; ${load()}`);
+    tally.take(); // the OAuth round trips are not chats
+    chatsRun.clear();
+    const cols = rig.columns;
+    await warmUp(cols, SIZES.warmChats);
+    console.log(`  warm-up done (${SIZES.warmChats} chats per column at concurrency ${CONCURRENCY}); ${load()}`);
+
+    const latency = await latencies(cols, SIZES.rounds);
+    const tp = new Map<string, Throughput>();
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    const profiles: Array<[string, string]> = [];
+    for (const col of cols) {
+      if (profileDir) await col.process?.startCpuProfile();
+      tp.set(col.key, await throughput(col, { concurrency: CONCURRENCY, maxCalls: SIZES.chatsMax, maxMs: SIZES.chatsMs }, col.key === 'runtime' ? db : undefined));
+      if (profileDir && col.process) profiles.push([col.label, await col.process.stopCpuProfile(profileDir)]);
+    }
+    const lag = new Map<string, Awaited<ReturnType<typeof chunkLag>>>();
+    for (const col of cols) lag.set(col.key, await chunkLag(col, LAG_STREAMS, timing.stampGate));
+    console.log(`  latency, throughput, chunk lag done; ${load()}`);
+    const streams = new Map<string, OpenStreams>();
+    for (const col of cols) {
+      if (!col.process) continue;
+      streams.set(col.key, await openStreams(col, STREAMS, timing.holdGate, col.key === 'runtime' && Boolean(process.env.BENCH_HEAP_SNAPSHOT)));
+    }
+    const upstream = tally.take();
+    const chats = new Map(chatsRun);
+    console.log(`  ${STREAMS} open streams per server done; ${load()}`);
+
+    const tools = await toolsByName(rig, SIZES.toolSamples, CONCURRENCY, SIZES.toolMs, db);
+    const toolUpstream = tally.take();
+
+    printCompare({
+      columns: cols, latency, throughput: tp, lag, streams, streamCount: STREAMS, lagStreams: LAG_STREAMS, concurrency: CONCURRENCY,
+      upstream, chats, tools, toolUpstream,
+    });
+    for (const [label, path] of profiles) {
+      console.log(`\n  CPU profile of ${label} during its chats at concurrency ${CONCURRENCY} (throughput above is lowered by the profiler): ${path}`);
+      summarizeCpuProfile(path, { top: 12 }).forEach((l) => console.log(`    ${l}`));
+    }
+    const snapshot = streams.get('runtime')?.snapshot;
+    if (snapshot) {
+      console.log(`\n  heap snapshot of the runtime with all ${STREAMS} streams begun: ${snapshot}`);
+      summarizeHeapSnapshot(snapshot, { top: 20, per: STREAMS }).forEach((l) => console.log(`    ${l}`));
+    }
+  } finally {
+    tally.stop();
+    await db?.close();
+    await rig.close();
+  }
+}

@@ -1,0 +1,108 @@
+// The measurements of bench/compare, one function per figure, each run the same way for every column.
+// Every chat is checked (./chat-result.ts); a chat that fails the check counts as an error, not a sample.
+import { concurrentChats, type ConcurrentChats } from '../support/concurrent-chats.ts';
+import type { BenchProcess } from '../support/bench-process.ts';
+import { closedLoop, type LoadResult } from '../support/load.ts';
+import { chatProblem, chunkLags, type ChatResult } from './chat-result.ts';
+import type { OnFirstText } from './chat-clients.ts';
+import type { BackendCpu } from './database.ts';
+import type { Gate } from './gate.ts';
+import type { Column } from './rig.ts';
+import type { Mode } from './scenario.ts';
+
+/** Chats each column has run (all phases): the divisor of the upstream request counts. */
+export const chatsRun = new Map<string, number>();
+
+/** One chat of `col`, checked; throws with what is wrong. `i` picks the runtime's user. */
+export async function checkedChat(col: Column, mode: Mode, i: number, onFirstText?: OnFirstText): Promise<ChatResult> {
+  chatsRun.set(col.key, (chatsRun.get(col.key) ?? 0) + 1);
+  const r = await col.chat(mode, i, onFirstText);
+  const problem = chatProblem(r, mode);
+  if (problem) throw new Error(`${col.key}: ${problem}`);
+  return r;
+}
+
+const loopOf = (col: Column) => {
+  let i = 0;
+  return async () => void (await checkedChat(col, 'chat', i++));
+};
+
+/** JIT, caches and keep-alive pools: `chats` chats at concurrency 64 per column, unmeasured. */
+export async function warmUp(cols: Column[], chats: number): Promise<void> {
+  for (const col of cols) {
+    const r = await closedLoop(64, chats, 30_000, loopOf(col));
+    if (r.errors) throw new Error(`warm-up of ${col.key}: ${r.errors} failed chats (first: ${r.firstError})`);
+  }
+}
+
+/** Concurrency 1, the columns interleaved round by round so that drift hits all alike. Chat times, ms. */
+export async function latencies(cols: Column[], rounds: number): Promise<Map<string, number[]>> {
+  const out = new Map(cols.map((c) => [c.key, [] as number[]]));
+  for (let round = 0; round < rounds; round++) {
+    for (const col of cols) out.get(col.key)!.push((await checkedChat(col, 'chat', round)).ms);
+  }
+  return out;
+}
+
+export interface Throughput {
+  load: LoadResult;
+  /** Server process CPU per chat, ms (undefined for the floor). */
+  cpuMs?: number;
+  /** The database backends' CPU per chat, ms, where measurable. */
+  dbMs?: number;
+}
+
+export interface LoopOptions {
+  concurrency: number;
+  maxCalls: number;
+  maxMs: number;
+}
+
+/**
+ * Closed loop of `call`, up to `maxCalls` or `maxMs`, after reopening `concurrency` keep-alive
+ * connections. The server's CPU from /proc around the measured loop; `db` marks and reads the
+ * database's share.
+ */
+export async function measuredLoop(server: BenchProcess<unknown> | undefined, call: () => Promise<void>, o: LoopOptions, db?: BackendCpu): Promise<Throughput> {
+  await closedLoop(o.concurrency, o.concurrency * 2, 30_000, call);
+  await db?.mark();
+  const cpu0 = server?.cpuMs() ?? 0;
+  const load = await closedLoop(o.concurrency, o.maxCalls, o.maxMs, call);
+  const cpuMs = server ? (server.cpuMs() - cpu0) / load.calls : undefined;
+  const dbMs = db ? (await db.since()).ms / load.calls : undefined;
+  return { load, cpuMs, dbMs };
+}
+
+/** Chats per second of one column (see measuredLoop). */
+export const throughput = (col: Column, o: LoopOptions, db?: BackendCpu) => measuredLoop(col.process, loopOf(col), o, db);
+
+/** A gate that has not seen all its streams by then opens anyway (the report then says not all were open). */
+const GATE_TIMEOUT_MS = 120_000;
+
+/**
+ * `streams` stamped chats at once, their answers held until all have asked for them; the lag of
+ * every chunk (written by the fake -> read by the client).
+ */
+export async function chunkLag(col: Column, streams: number, gate: Gate): Promise<{ lags: number[]; failures: string[]; lined: boolean }> {
+  gate.arm(streams, GATE_TIMEOUT_MS);
+  const outcomes = await Promise.allSettled(Array.from({ length: streams }, (_, i) => checkedChat(col, 'stamp', i)));
+  const lags: number[] = [];
+  const failures: string[] = [];
+  for (const o of outcomes) {
+    if (o.status === 'fulfilled') lags.push(...chunkLags(o.value));
+    else failures.push(String(o.reason?.message ?? o.reason));
+  }
+  return { lags, failures, lined: gate.complete };
+}
+
+export interface OpenStreams extends ConcurrentChats {
+  /** All streams were open at once: every one had asked for its answer before any answer chunk flowed. */
+  lined: boolean;
+}
+
+/** `streams` held chats at once against the column's server, answers held until all have asked: its RSS per open stream. */
+export async function openStreams(col: Column, streams: number, gate: Gate, snapshot = false): Promise<OpenStreams> {
+  gate.arm(streams, GATE_TIMEOUT_MS);
+  const c = await concurrentChats(col.process!, streams, async (i, onFirstText) => (await checkedChat(col, 'hold', i, onFirstText), 'ok'), { snapshot });
+  return { ...c, lined: gate.complete };
+}
