@@ -204,6 +204,9 @@ export async function startFakeOpenRouter(options: StartFakeOpenRouterOptions = 
       else res.destroy();
     });
   });
+  // Node's default (5 s) would close idle keep-alive sockets far sooner than OpenRouter's edge does; a
+  // client starting its next step on a socket just closed then fails ("other side closed").
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
