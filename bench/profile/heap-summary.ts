@@ -11,6 +11,7 @@ interface Meta {
   node_types: [string[], ...unknown[]];
 }
 
+const REPEATED_MIN_BYTES = 4096;
 const CLOSE = 0x5d; const QUOTE = 0x22; const BACKSLASH = 0x5c;
 
 /** DevTools' grouping: objects and native objects by name, everything else by its type. */
@@ -82,6 +83,8 @@ export function summarizeHeapSnapshot(file: string, options: { top?: number; per
   const groups = new Map<string, { count: number; size: number }>();
   let total = 0;
   const largest: number[] = [];
+  // Objects of the same kind and the same size, many times over: per-stream copies (request bodies...).
+  const repeated = new Map<string, { count: number; size: number; sample: number }>();
   for (let i = 0; i < p.count; i++) {
     const type = p.types[p.type[i]!] ?? '?';
     if (type === 'synthetic') continue;
@@ -91,6 +94,11 @@ export function summarizeHeapSnapshot(file: string, options: { top?: number; per
     g.size += p.size[i]!;
     groups.set(key, g);
     total += p.size[i]!;
+    if (p.size[i]! >= REPEATED_MIN_BYTES) {
+      const r = repeated.get(`${key}|${p.size[i]}`) ?? { count: 0, size: p.size[i]!, sample: i };
+      r.count++;
+      repeated.set(`${key}|${p.size[i]}`, r);
+    }
     if (largest.length < top || p.size[i]! > p.size[largest.at(-1)!]!) {
       largest.push(i);
       largest.sort((a, b) => p.size[b]! - p.size[a]!);
@@ -102,8 +110,9 @@ export function summarizeHeapSnapshot(file: string, options: { top?: number; per
   const label = (i: number) => {
     const type = p.types[p.type[i]!] ?? '?';
     const name = p.strings.get(p.name[i]!) ?? '';
+    const group = groupName(type, name);
     const shown = type.includes('string') ? JSON.stringify(name.slice(0, 60)) : name.slice(0, 60);
-    return `${groupName(type, name)} ${shown}`;
+    return group === name ? group : `${group} ${shown}`;
   };
   return [
     `${p.count} nodes, ${mb(total)} self size in all${per ? `; per-stream columns divide by ${per}` : ''}`,
@@ -114,6 +123,12 @@ export function summarizeHeapSnapshot(file: string, options: { top?: number; per
       .map(([k, g]) => `${k.slice(0, 40).padEnd(40)}  ${String(g.count).padStart(9)}  ${mb(g.size).padStart(9)}${perCols(g)}`),
     `largest ${Math.min(top, 10)} objects:`,
     ...largest.slice(0, 10).map((i) => `  ${kb(p.size[i]!).padStart(10)}  ${label(i)}`),
+    `objects of ${kb(REPEATED_MIN_BYTES)} or more repeated at one size, most memory first:`,
+    ...[...repeated.values()]
+      .filter((r) => r.count > 1)
+      .sort((a, b) => b.count * b.size - a.count * a.size)
+      .slice(0, 10)
+      .map((r) => `  ${String(r.count).padStart(6)} x ${kb(r.size).padStart(9)} = ${mb(r.count * r.size).padStart(8)}  ${label(r.sample)}`),
   ];
 }
 
