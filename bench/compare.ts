@@ -34,16 +34,19 @@ export async function runCompareBench(): Promise<void> {
   const tally = upstreamTally(rig.llm, rig.zoho, rig.tokenOwners);
   const db = databaseUrl ? backendCpu(databaseUrl, rig.runtime.appName) : undefined;
   const profileDir = process.env.BENCH_CPU_PROF;
+  const t0 = performance.now();
+  const progress = (what: string) => console.log(`  ${what} (${((performance.now() - t0) / 1000).toFixed(0)} s); ${load()}`);
   try {
     console.log(`  processes: AI SDK peer ${rig.columns[1]!.process!.pid}, hand-written ${rig.columns[2]!.process!.pid}, runtime ${rig.runtime.pid} (database ${rig.runtime.database}${databaseUrl ? `, ${databaseUrl}` : ', embedded'}), hono proxy ${rig.proxy.pid}`);
-    console.log(`  ${rig.jwts.length} runtime users connected through OAuth; ${load()}`);
+    progress(`${rig.jwts.length} runtime users connected through OAuth`);
     tally.take(); // the OAuth round trips are not chats
     chatsRun.clear();
     const cols = rig.columns;
     await warmUp(cols, SIZES.warmChats);
-    console.log(`  warm-up done (${SIZES.warmChats} chats per column at concurrency ${CONCURRENCY}); ${load()}`);
+    progress(`warm-up done, ${SIZES.warmChats} chats per column at concurrency ${CONCURRENCY}`);
 
     const latency = await latencies(cols, SIZES.rounds);
+    progress(`latency done, ${SIZES.rounds} rounds`);
     const tp = new Map<string, Throughput>();
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     const profiles: Array<[string, string]> = [];
@@ -52,9 +55,10 @@ export async function runCompareBench(): Promise<void> {
       tp.set(col.key, await throughput(col, { concurrency: CONCURRENCY, maxCalls: SIZES.chatsMax, maxMs: SIZES.chatsMs }, col.key === 'runtime' ? db : undefined));
       if (profileDir && col.process) profiles.push([col.label, await col.process.stopCpuProfile(profileDir)]);
     }
+    progress(`throughput done`);
     const lag = new Map<string, Awaited<ReturnType<typeof chunkLag>>>();
     for (const col of cols) lag.set(col.key, await chunkLag(col, LAG_STREAMS, timing.stampGate));
-    console.log(`  latency, throughput, chunk lag done; ${load()}`);
+    progress(`chunk lag done`);
     const streams = new Map<string, OpenStreams>();
     for (const col of cols) {
       if (!col.process) continue;
@@ -62,10 +66,11 @@ export async function runCompareBench(): Promise<void> {
     }
     const upstream = tally.take();
     const chats = new Map(chatsRun);
-    console.log(`  ${STREAMS} open streams per server done; ${load()}`);
+    progress(`${STREAMS} open streams per server done`);
 
     const tools = await toolsByName(rig, SIZES.toolSamples, CONCURRENCY, SIZES.toolMs, db);
     const toolUpstream = tally.take();
+    progress('tool calls by name done');
 
     printCompare({
       columns: cols, latency, throughput: tp, lag, streams, streamCount: STREAMS, lagStreams: LAG_STREAMS, concurrency: CONCURRENCY,

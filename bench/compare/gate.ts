@@ -10,12 +10,15 @@ export interface Gate {
   arrive(spreadMs: number): Promise<void>;
   /** Whether the last arming opened because all arrived (false: by its timeout). */
   readonly complete: boolean;
+  /** performance.now() when it last opened. */
+  readonly openedAt: number;
 }
 
 export function createGate(): Gate {
   let expected = 0;
   let arrived = 0;
   let complete = true;
+  let openedAt = 0;
   let open: () => void = () => {};
   let opened: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -24,7 +27,7 @@ export function createGate(): Gate {
       expected = n;
       arrived = 0;
       complete = false;
-      opened = new Promise<void>((resolve) => (open = resolve));
+      opened = new Promise<void>((resolve) => (open = () => ((openedAt = performance.now()), resolve())));
       timer = setTimeout(open, timeoutMs);
     },
     async arrive(spreadMs) {
@@ -38,6 +41,9 @@ export function createGate(): Gate {
     },
     get complete() {
       return complete;
+    },
+    get openedAt() {
+      return openedAt;
     },
   };
 }

@@ -50,6 +50,9 @@ export interface Throughput {
   cpuMs?: number;
   /** The database backends' CPU per chat, ms, where measurable. */
   dbMs?: number;
+  /** This process's CPU (the client and both fakes) per chat, ms, and as a share of the wall time. */
+  clientMs: number;
+  clientBusy: number;
 }
 
 export interface LoopOptions {
@@ -67,10 +70,13 @@ export async function measuredLoop(server: BenchProcess<unknown> | undefined, ca
   await closedLoop(o.concurrency, o.concurrency * 2, 30_000, call);
   await db?.mark();
   const cpu0 = server?.cpuMs() ?? 0;
+  const client0 = process.cpuUsage();
   const load = await closedLoop(o.concurrency, o.maxCalls, o.maxMs, call);
+  const client = process.cpuUsage(client0);
+  const clientMs = (client.user + client.system) / 1000;
   const cpuMs = server ? (server.cpuMs() - cpu0) / load.calls : undefined;
   const dbMs = db ? (await db.since()).ms / load.calls : undefined;
-  return { load, cpuMs, dbMs };
+  return { load, cpuMs, dbMs, clientMs: clientMs / load.calls, clientBusy: clientMs / (load.seconds * 1000) };
 }
 
 /** Chats per second of one column (see measuredLoop). */
@@ -98,11 +104,17 @@ export async function chunkLag(col: Column, streams: number, gate: Gate): Promis
 export interface OpenStreams extends ConcurrentChats {
   /** All streams were open at once: every one had asked for its answer before any answer chunk flowed. */
   lined: boolean;
+  /** From sending the first request to the moment all were open (or the gate's timeout), ms. */
+  openingMs: number;
 }
 
 /** `streams` held chats at once against the column's server, answers held until all have asked: its RSS per open stream. */
 export async function openStreams(col: Column, streams: number, gate: Gate, snapshot = false): Promise<OpenStreams> {
-  gate.arm(streams, GATE_TIMEOUT_MS);
-  const c = await concurrentChats(col.process!, streams, async (i, onFirstText) => (await checkedChat(col, 'hold', i, onFirstText), 'ok'), { snapshot });
-  return { ...c, lined: gate.complete };
+  let t0 = 0;
+  const c = await concurrentChats(col.process!, streams, async (i, onFirstText) => {
+    if (i === 0) (t0 = performance.now()), gate.arm(streams, GATE_TIMEOUT_MS);
+    await checkedChat(col, 'hold', i, onFirstText);
+    return 'ok';
+  }, { snapshot });
+  return { ...c, lined: gate.complete, openingMs: gate.openedAt - t0 };
 }

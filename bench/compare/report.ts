@@ -53,6 +53,7 @@ export function printCompare(f: CompareFigures): void {
     ['added latency per chat, p50', ...keys.map((k) => (k === 'floor' ? `0 (${ms(p50(k), 2)} total)` : `+${ms(added(k), 2)}`))],
     [`chats/s at concurrency ${f.concurrency}`, ...keys.map((k) => tp(k).load.perSecond.toFixed(0) + (tp(k).load.errors ? ` (${tp(k).load.errors} errors)` : ''))],
     ['CPU per chat', ...keys.map(cpuCell)],
+    ['  client + fakes CPU per chat (busy)', ...keys.map((k) => `${ms(tp(k).clientMs, 2)} (${(tp(k).clientBusy * 100).toFixed(0)}%)`)],
     [`RSS per open stream, ${f.streamCount} streams`, ...keys.map(rssCell)],
     [`chunk lag p50 at ${f.lagStreams} streams`, ...keys.map(lagCell)],
   ]);
@@ -62,7 +63,7 @@ export function printCompare(f: CompareFigures): void {
     ['RSS before / peak / after', ...servers.map((c) => { const r = f.streams.get(c.key)!.rss; return `${mb(r.before)} / ${mb(r.peak)} / ${mb(r.after)}`; })],
     ['JS heap used before / all begun', ...servers.map((c) => { const m = f.streams.get(c.key)!.memory; return `${mb(m.before.heapUsed)} / ${m.allOpen ? mb(m.allOpen.heapUsed) : '-'}`; })],
     ['all open at once / peak mid-stream', ...servers.map((c) => { const s = f.streams.get(c.key)!; return `${s.lined ? 'yes' : 'no'} / ${s.peakStreaming}`; })],
-    ['all done in', ...servers.map((c) => ms(f.streams.get(c.key)!.wallMs, 0))],
+    ['all open after / all done after', ...servers.map((c) => { const s = f.streams.get(c.key)!; return `${ms(s.openingMs, 0)} / ${ms(s.wallMs, 0)}`; })],
   ]);
   const failures = [
     ...keys.map((k) => tp(k).load.firstError && `${k} at concurrency ${f.concurrency}: ${tp(k).load.firstError}`),
@@ -86,6 +87,7 @@ export function printCompare(f: CompareFigures): void {
     ['p50', ms(median(t.latency.straight)), ms(median(t.latency.proxy)), ms(median(t.latency.runtime))],
     [`calls/s at concurrency ${f.concurrency}`, '-', t.proxy.load.perSecond.toFixed(0), t.runtime.load.perSecond.toFixed(0)],
     ['CPU per call', '-', ms(t.proxy.cpuMs!, 2), `${ms(t.runtime.cpuMs!, 2)}${t.runtime.dbMs !== undefined ? ` + ${ms(t.runtime.dbMs, 2)} database` : ''}`],
+    ['  client + fake CPU per call (busy)', '-', ...[t.proxy, t.runtime].map((x) => `${ms(x.clientMs, 2)} (${(x.clientBusy * 100).toFixed(0)}%)`)],
     ['errors', '-', String(t.proxy.load.errors), String(t.runtime.load.errors)],
     ['Zoho requests per call', '-', ((f.toolUpstream.get('proxy')?.zoho ?? 0) / t.calls.proxy).toFixed(2), ((f.toolUpstream.get('runtime')?.zoho ?? 0) / t.calls.runtime).toFixed(2)],
   ]);

@@ -36,8 +36,11 @@ const app = new Hono().post('/api/chat', async (c) => {
     messages: await convertToModelMessages(messages),
     tools,
     stopWhen: stepCountIs(5),
+    // As the runtime runs in the benchmark (llmMaxRetries 0): a retry would hide a failed request.
     maxRetries: 0,
     abortSignal: c.req.raw.signal,
+    // The client sees the `error` chunk and the report names the first failure; the default prints every stack.
+    onError: () => {},
   });
   return result.toUIMessageStreamResponse();
 });
