@@ -7,7 +7,7 @@ import { summarizeCpuProfile } from './profile/cpu-summary.ts';
 import { summarizeHeapSnapshot } from './profile/heap-summary.ts';
 import { chooseDatabase, backendCpu } from './compare/database.ts';
 import { createGate } from './compare/gate.ts';
-import { chatsRun, chunkLag, latencies, openStreams, throughput, warmUp, type OpenStreams, type Throughput } from './compare/phases.ts';
+import { chatsRun, chunkLag, latencies, openStreams, throughput, warmUp, type OpenStreams } from './compare/phases.ts';
 import { printCompare } from './compare/report.ts';
 import { startRig } from './compare/rig.ts';
 import { toolsByName } from './compare/tools-by-name.ts';
@@ -20,7 +20,11 @@ const SIZES = QUICK
   : { users: 100, warmChats: 400, rounds: 300, chatsMax: 20_000, chatsMs: 4000, streams: 1000, toolSamples: 1000, toolMs: 3000 };
 const STREAMS = Number(process.env.BENCH_STREAMS ?? SIZES.streams);
 const CONCURRENCY = 64;
+// The concurrency-64 loops run in this many turns round the columns, so that a change in the machine's
+// load falls on all of them alike.
+const SLICES = 4;
 const LAG_STREAMS = 100;
+const LIGHT_WARM_UP = 100;
 // A chunk every 50 ms per stream (about a fast model's pace): 2,000 chunks/s through a server at 100 streams.
 const STAMP_GAP_MS = 50;
 // A chunk every 200 ms per held stream: 5,000 chunks/s at 1,000 streams once they flow.
@@ -42,31 +46,34 @@ export async function runCompareBench(): Promise<void> {
     tally.take(); // the OAuth round trips are not chats
     chatsRun.clear();
     const cols = rig.columns;
-    await warmUp(cols, SIZES.warmChats);
-    progress(`warm-up done, ${SIZES.warmChats} chats per column at concurrency ${CONCURRENCY}`);
-
-    const latency = await latencies(cols, SIZES.rounds);
-    progress(`latency done, ${SIZES.rounds} rounds`);
-    const tp = new Map<string, Throughput>();
-    if (profileDir) mkdirSync(profileDir, { recursive: true });
-    const profiles: Array<[string, string]> = [];
-    for (const col of cols) {
-      if (profileDir) await col.process?.startCpuProfile();
-      tp.set(col.key, await throughput(col, { concurrency: CONCURRENCY, maxCalls: SIZES.chatsMax, maxMs: SIZES.chatsMs }, col.key === 'runtime' ? db : undefined));
-      if (profileDir && col.process) profiles.push([col.label, await col.process.stopCpuProfile(profileDir)]);
-    }
-    progress(`throughput done`);
-    const lag = new Map<string, Awaited<ReturnType<typeof chunkLag>>>();
-    for (const col of cols) lag.set(col.key, await chunkLag(col, LAG_STREAMS, timing.stampGate));
-    progress(`chunk lag done`);
+    // The open streams first, on servers only lightly warmed: a heap that earlier phases grew would hide
+    // part of what the streams need (V8 keeps what it has committed, even after a GC).
+    await warmUp(cols, LIGHT_WARM_UP, 16);
     const streams = new Map<string, OpenStreams>();
     for (const col of cols) {
       if (!col.process) continue;
       streams.set(col.key, await openStreams(col, STREAMS, timing.holdGate, col.key === 'runtime' && Boolean(process.env.BENCH_HEAP_SNAPSHOT)));
     }
+    progress(`${STREAMS} open streams per server done (after ${LIGHT_WARM_UP} chats per column at concurrency 16)`);
+
+    await warmUp(cols, SIZES.warmChats, CONCURRENCY);
+    progress(`warm-up done, ${SIZES.warmChats} chats per column at concurrency ${CONCURRENCY}`);
+
+    const latency = await latencies(cols, SIZES.rounds);
+    progress(`latency done, ${SIZES.rounds} rounds`);
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    const servers = cols.filter((c) => c.process);
+    if (profileDir) for (const col of servers) await col.process!.startCpuProfile();
+    const loop = { concurrency: CONCURRENCY, maxCalls: SIZES.chatsMax, maxMs: SIZES.chatsMs, slices: SLICES };
+    const tp = await throughput(cols, loop, (col) => (col.key === 'runtime' ? db : undefined));
+    const profiles: Array<[string, string]> = [];
+    if (profileDir) for (const col of servers) profiles.push([col.label, await col.process!.stopCpuProfile(profileDir)]);
+    progress(`throughput done`);
+    const lag = new Map<string, Awaited<ReturnType<typeof chunkLag>>>();
+    for (const col of cols) lag.set(col.key, await chunkLag(col, LAG_STREAMS, timing.stampGate));
+    progress(`chunk lag done`);
     const upstream = tally.take();
     const chats = new Map(chatsRun);
-    progress(`${STREAMS} open streams per server done`);
 
     const tools = await toolsByName(rig, SIZES.toolSamples, CONCURRENCY, SIZES.toolMs, db);
     const toolUpstream = tally.take();
@@ -77,7 +84,7 @@ export async function runCompareBench(): Promise<void> {
       upstream, chats, tools, toolUpstream,
     });
     for (const [label, path] of profiles) {
-      console.log(`\n  CPU profile of ${label} during its chats at concurrency ${CONCURRENCY} (throughput above is lowered by the profiler): ${path}`);
+      console.log(`\n  CPU profile of ${label} during the concurrency-${CONCURRENCY} chat loops (the profilers lower their throughput): ${path}`);
       summarizeCpuProfile(path, { top: 12 }).forEach((l) => console.log(`    ${l}`));
     }
     const snapshot = streams.get('runtime')?.snapshot;

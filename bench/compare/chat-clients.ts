@@ -40,9 +40,13 @@ export async function ourEventsChat(url: string, headers: Record<string, string>
   return readInto(r, res, (e) => {
     const data = JSON.parse(e.data);
     if (e.event === 'text') addText(r, data.delta, e.receivedAt, onFirstText);
-    else if (e.event === 'tool_result') (r.toolResults++, data.ok || r.problems.push(`tool failed: ${JSON.stringify(data.error)}`));
-    else if (e.event === 'done') (r.finals++, data.finishReason === 'stop' || r.problems.push(`finishReason ${data.finishReason}`));
-    else if (e.event === 'error') r.problems.push(`error ${data.code}: ${data.message}`);
+    else if (e.event === 'tool_result') {
+      r.toolResults++;
+      if (!data.ok) r.problems.push(`tool failed: ${JSON.stringify(data.error)}`);
+    } else if (e.event === 'done') {
+      r.finals++;
+      if (data.finishReason !== 'stop') r.problems.push(`finishReason ${data.finishReason}`);
+    } else if (e.event === 'error') r.problems.push(`error ${data.code}: ${data.message}`);
   });
 }
 

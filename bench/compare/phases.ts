@@ -1,12 +1,12 @@
 // The measurements of bench/compare, one function per figure, each run the same way for every column.
 // Every chat is checked (./chat-result.ts); a chat that fails the check counts as an error, not a sample.
 import { concurrentChats, type ConcurrentChats } from '../support/concurrent-chats.ts';
-import type { BenchProcess } from '../support/bench-process.ts';
-import { closedLoop, type LoadResult } from '../support/load.ts';
+import { closedLoop } from '../support/load.ts';
 import { chatProblem, chunkLags, type ChatResult } from './chat-result.ts';
 import type { OnFirstText } from './chat-clients.ts';
 import type { BackendCpu } from './database.ts';
 import type { Gate } from './gate.ts';
+import { interleavedLoops, type LoopOptions } from './measured-loops.ts';
 import type { Column } from './rig.ts';
 import type { Mode } from './scenario.ts';
 
@@ -27,11 +27,11 @@ const loopOf = (col: Column) => {
   return async () => void (await checkedChat(col, 'chat', i++));
 };
 
-/** JIT, caches and keep-alive pools: `chats` chats at concurrency 64 per column, unmeasured. */
-export async function warmUp(cols: Column[], chats: number): Promise<void> {
+/** JIT, caches and keep-alive pools: `chats` chats at `concurrency` per column, unmeasured. */
+export async function warmUp(cols: Column[], chats: number, concurrency: number): Promise<void> {
   for (const col of cols) {
-    const r = await closedLoop(64, chats, 30_000, loopOf(col));
-    if (r.errors) throw new Error(`warm-up of ${col.key}: ${r.errors} failed chats (first: ${r.firstError})`);
+    const r = await closedLoop(concurrency, chats, 30_000, loopOf(col));
+    if (r.errors) console.log(`  warm-up of ${col.key}: ${r.errors} of ${r.calls + r.errors} chats failed (first: ${r.firstError})`);
   }
 }
 
@@ -44,43 +44,10 @@ export async function latencies(cols: Column[], rounds: number): Promise<Map<str
   return out;
 }
 
-export interface Throughput {
-  load: LoadResult;
-  /** Server process CPU per chat, ms (undefined for the floor). */
-  cpuMs?: number;
-  /** The database backends' CPU per chat, ms, where measurable. */
-  dbMs?: number;
-  /** This process's CPU (the client and both fakes) per chat, ms, and as a share of the wall time. */
-  clientMs: number;
-  clientBusy: number;
+/** Chats per second of every column at `o.concurrency`, interleaved (see ./measured-loops.ts). */
+export function throughput(cols: Column[], o: LoopOptions & { slices: number }, dbOf: (col: Column) => BackendCpu | undefined) {
+  return interleavedLoops(cols.map((col) => ({ key: col.key, server: col.process, call: loopOf(col), db: dbOf(col) })), o);
 }
-
-export interface LoopOptions {
-  concurrency: number;
-  maxCalls: number;
-  maxMs: number;
-}
-
-/**
- * Closed loop of `call`, up to `maxCalls` or `maxMs`, after reopening `concurrency` keep-alive
- * connections. The server's CPU from /proc around the measured loop; `db` marks and reads the
- * database's share.
- */
-export async function measuredLoop(server: BenchProcess<unknown> | undefined, call: () => Promise<void>, o: LoopOptions, db?: BackendCpu): Promise<Throughput> {
-  await closedLoop(o.concurrency, o.concurrency * 2, 30_000, call);
-  await db?.mark();
-  const cpu0 = server?.cpuMs() ?? 0;
-  const client0 = process.cpuUsage();
-  const load = await closedLoop(o.concurrency, o.maxCalls, o.maxMs, call);
-  const client = process.cpuUsage(client0);
-  const clientMs = (client.user + client.system) / 1000;
-  const cpuMs = server ? (server.cpuMs() - cpu0) / load.calls : undefined;
-  const dbMs = db ? (await db.since()).ms / load.calls : undefined;
-  return { load, cpuMs, dbMs, clientMs: clientMs / load.calls, clientBusy: clientMs / (load.seconds * 1000) };
-}
-
-/** Chats per second of one column (see measuredLoop). */
-export const throughput = (col: Column, o: LoopOptions, db?: BackendCpu) => measuredLoop(col.process, loopOf(col), o, db);
 
 /** A gate that has not seen all its streams by then opens anyway (the report then says not all were open). */
 const GATE_TIMEOUT_MS = 120_000;

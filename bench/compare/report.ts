@@ -1,7 +1,8 @@
 // Prints bench/compare: the issue's table (one column per reference), the upstream requests per chat,
 // tool calls by name, and the goals as ratios within this run, each with PASS or MISS.
 import { kb, mb, median, ms, table, target } from '../support/stats.ts';
-import type { OpenStreams, Throughput } from './phases.ts';
+import type { Throughput } from './measured-loops.ts';
+import type { OpenStreams } from './phases.ts';
 import type { Column, ColumnKey } from './rig.ts';
 import type { ToolsByName } from './tools-by-name.ts';
 import type { Owner, Tally } from './upstream-tally.ts';
@@ -102,6 +103,8 @@ export function printCompare(f: CompareFigures): void {
   console.log('\n  goals (ratios within this run):');
   console.log(target(`throughput at ${f.concurrency}, runtime / hand-written`, ratio(tp('runtime').load.perSecond, tp('hand').load.perSecond), tpHand >= 0.6, '>= 0.6x'));
   console.log(`        (runtime / AI SDK: ${ratio(tp('runtime').load.perSecond, tp('aiSdk').load.perSecond)}; hand-written / AI SDK: ${ratio(tp('hand').load.perSecond, tp('aiSdk').load.perSecond)})`);
+  const runtimeCpu = tp('runtime').cpuMs! + (tp('runtime').dbMs ?? 0);
+  console.log(`        (CPU per chat, the least load-sensitive figure: runtime${tp('runtime').dbMs !== undefined ? ' with its database' : ''} / hand-written ${ratio(runtimeCpu, tp('hand').cpuMs!)}, AI SDK / hand-written ${ratio(tp('aiSdk').cpuMs!, tp('hand').cpuMs!)})`);
   console.log(target('added latency p50, runtime / AI SDK', `${ratio(added('runtime'), added('aiSdk'))} (+${ms(added('runtime'), 2)} vs +${ms(added('aiSdk'), 2)})`, latAi <= 0.3, '<= 0.3x'));
   const rssGoal = `<= 100 KB, all ${f.streamCount} open at once, 0 failed`;
   if (f.streamCount >= 1000) console.log(target('RSS per open stream', `${kb(rss)}${allOpen ? '' : ' (not all open at once, or some failed)'}`, rss <= 100 * 1024 && allOpen, rssGoal));

@@ -3,7 +3,7 @@
 // the same Zoho call with a fixed token, and the same search fetched straight (for reference).
 import { closedLoop } from '../support/load.ts';
 import type { BackendCpu } from './database.ts';
-import { measuredLoop, type Throughput } from './phases.ts';
+import { interleavedLoops, type Throughput } from './measured-loops.ts';
 import type { Rig } from './rig.ts';
 import { EXPECTED_IN_TOOL_RESULT, TOOL, TOOL_ARGS } from './scenario.ts';
 import { searchRecords } from './search-records.ts';
@@ -50,8 +50,11 @@ export async function toolsByName(rig: Rig, samples: number, concurrency: number
       latency[key].push(performance.now() - t);
     }
   }
-  const loop = { concurrency, maxCalls: 100_000, maxMs };
-  const proxy = await measuredLoop(rig.proxy, viaProxy, loop);
-  const runtime = await measuredLoop(rig.runtime, viaRuntime, loop, db);
+  const loops = await interleavedLoops([
+    { key: 'proxy', server: rig.proxy, call: viaProxy },
+    { key: 'runtime', server: rig.runtime, call: viaRuntime, db },
+  ], { concurrency, maxCalls: 100_000, maxMs, slices: 3 });
+  const proxy = loops.get('proxy')!;
+  const runtime = loops.get('runtime')!;
   return { latency, proxy, runtime, calls };
 }
