@@ -16,8 +16,8 @@ import { load } from './support/machine.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SIZES = QUICK
-  ? { users: 20, warmChats: 150, rounds: 60, chatsMax: 5000, chatsMs: 1500, streams: 200, toolSamples: 200, toolMs: 1500 }
-  : { users: 100, warmChats: 400, rounds: 300, chatsMax: 20_000, chatsMs: 4000, streams: 1000, toolSamples: 1000, toolMs: 3000 };
+  ? { users: 20, warmChats: 150, rounds: 60, chatsMax: 5000, chatsMs: 1500, streams: 200, toolSamples: 200, toolMs: 1500, lagRounds: 2 }
+  : { users: 100, warmChats: 400, rounds: 300, chatsMax: 20_000, chatsMs: 4000, streams: 1000, toolSamples: 1000, toolMs: 3000, lagRounds: 3 };
 const STREAMS = Number(process.env.BENCH_STREAMS ?? SIZES.streams);
 const CONCURRENCY = 64;
 // The concurrency-64 loops run in this many turns round the columns, so that a change in the machine's
@@ -69,9 +69,8 @@ export async function runCompareBench(): Promise<void> {
     const profiles: Array<[string, string]> = [];
     if (profileDir) for (const col of servers) profiles.push([col.label, await col.process!.stopCpuProfile(profileDir)]);
     progress(`throughput done`);
-    const lag = new Map<string, Awaited<ReturnType<typeof chunkLag>>>();
-    for (const col of cols) lag.set(col.key, await chunkLag(col, LAG_STREAMS, timing.stampGate));
-    progress(`chunk lag done`);
+    const lag = await chunkLag(cols, LAG_STREAMS, SIZES.lagRounds, timing.stampGate);
+    progress(`chunk lag done, ${SIZES.lagRounds} rounds of ${LAG_STREAMS} streams per column`);
     const upstream = tally.take();
     const chats = new Map(chatsRun);
 

@@ -52,20 +52,32 @@ export function throughput(cols: Column[], o: LoopOptions & { slices: number }, 
 /** A gate that has not seen all its streams by then opens anyway (the report then says not all were open). */
 const GATE_TIMEOUT_MS = 120_000;
 
+export interface ChunkLag {
+  lags: number[];
+  failures: string[];
+  /** Every round had all its streams open before the chunks flowed. */
+  lined: boolean;
+}
+
 /**
  * `streams` stamped chats at once, their answers held until all have asked for them; the lag of
  * every chunk (written by the fake -> read by the client).
  */
-export async function chunkLag(col: Column, streams: number, gate: Gate): Promise<{ lags: number[]; failures: string[]; lined: boolean }> {
+async function chunkLagRound(col: Column, streams: number, gate: Gate, into: ChunkLag): Promise<void> {
   gate.arm(streams, GATE_TIMEOUT_MS);
   const outcomes = await Promise.allSettled(Array.from({ length: streams }, (_, i) => checkedChat(col, 'stamp', i)));
-  const lags: number[] = [];
-  const failures: string[] = [];
   for (const o of outcomes) {
-    if (o.status === 'fulfilled') lags.push(...chunkLags(o.value));
-    else failures.push(String(o.reason?.message ?? o.reason));
+    if (o.status === 'fulfilled') into.lags.push(...chunkLags(o.value));
+    else into.failures.push(String(o.reason?.message ?? o.reason));
   }
-  return { lags, failures, lined: gate.complete };
+  into.lined &&= gate.complete;
+}
+
+/** `rounds` rounds of chunkLagRound, taken in turn round the columns (a burst of load then hits one round, not one column). */
+export async function chunkLag(cols: Column[], streams: number, rounds: number, gate: Gate): Promise<Map<string, ChunkLag>> {
+  const out = new Map<string, ChunkLag>(cols.map((c) => [c.key, { lags: [], failures: [], lined: true }]));
+  for (let r = 0; r < rounds; r++) for (const col of cols) await chunkLagRound(col, streams, gate, out.get(col.key)!);
+  return out;
 }
 
 export interface OpenStreams extends ConcurrentChats {

@@ -2,7 +2,7 @@
 // tool calls by name, and the goals as ratios within this run, each with PASS or MISS.
 import { kb, mb, median, ms, table, target } from '../support/stats.ts';
 import type { Throughput } from './measured-loops.ts';
-import type { OpenStreams } from './phases.ts';
+import type { ChunkLag, OpenStreams } from './phases.ts';
 import type { Column, ColumnKey } from './rig.ts';
 import type { ToolsByName } from './tools-by-name.ts';
 import type { Owner, Tally } from './upstream-tally.ts';
@@ -11,7 +11,7 @@ export interface CompareFigures {
   columns: Column[];
   latency: Map<string, number[]>;
   throughput: Map<string, Throughput>;
-  lag: Map<string, { lags: number[]; failures: string[]; lined: boolean }>;
+  lag: Map<string, ChunkLag>;
   streams: Map<string, OpenStreams>;
   streamCount: number;
   lagStreams: number;
