@@ -2,6 +2,7 @@
 // Every chat is checked (./chat-result.ts); a chat that fails the check counts as an error, not a sample.
 import { concurrentChats, type ConcurrentChats } from '../support/concurrent-chats.ts';
 import { closedLoop } from '../support/load.ts';
+import { sleep } from '../support/stats.ts';
 import { chatProblem, chunkLags, type ChatResult } from './chat-result.ts';
 import type { OnFirstText } from './chat-clients.ts';
 import type { BackendCpu } from './database.ts';
@@ -16,7 +17,14 @@ export const chatsRun = new Map<string, number>();
 /** One chat of `col`, checked; throws with what is wrong. `i` picks the runtime's user. */
 export async function checkedChat(col: Column, mode: Mode, i: number, onFirstText?: OnFirstText): Promise<ChatResult> {
   chatsRun.set(col.key, (chatsRun.get(col.key) ?? 0) + 1);
-  const r = await col.chat(mode, i, onFirstText);
+  let r: ChatResult;
+  try {
+    r = await col.chat(mode, i, onFirstText);
+  } catch (error) {
+    // fetch's own message is only "fetch failed": the cause says what happened (refused, timed out, reset).
+    const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+    throw new Error(`${col.key}: ${String((error as Error)?.message ?? error)}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`);
+  }
   const problem = chatProblem(r, mode);
   if (problem) throw new Error(`${col.key}: ${problem}`);
   return r;
@@ -51,6 +59,8 @@ export function throughput(cols: Column[], o: LoopOptions & { slices: number }, 
 
 /** A gate that has not seen all its streams by then opens anyway (the report then says not all were open). */
 const GATE_TIMEOUT_MS = 120_000;
+const RAMP_BATCH = 100;
+const RAMP_GAP_MS = 100;
 
 export interface ChunkLag {
   lags: number[];
@@ -92,6 +102,9 @@ export async function openStreams(col: Column, streams: number, gate: Gate, snap
   let t0 = 0;
   const c = await concurrentChats(col.process!, streams, async (i, onFirstText) => {
     if (i === 0) (t0 = performance.now()), gate.arm(streams, GATE_TIMEOUT_MS);
+    // 100 new connections every 100 ms: a burst of 1,000 connects at once overflows a listen backlog
+    // (Node's is 511) while the server's loop is busy, and dropped SYNs come back as connect timeouts.
+    await sleep(Math.floor(i / RAMP_BATCH) * RAMP_GAP_MS);
     await checkedChat(col, 'hold', i, onFirstText);
     return 'ok';
   }, { snapshot });
