@@ -58,7 +58,7 @@ export function throughput(cols: Column[], o: LoopOptions & { slices: number }, 
 }
 
 /** A gate that has not seen all its streams by then opens anyway (the report then says not all were open). */
-const GATE_TIMEOUT_MS = 120_000;
+const GATE_TIMEOUT_MS = 90_000;
 const RAMP_BATCH = 100;
 const RAMP_GAP_MS = 100;
 
