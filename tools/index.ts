@@ -1,4 +1,5 @@
 import type { AnyTool } from '../src/tools/define-tool.ts';
+import { browserNavigateAndScreenshot } from './browser/navigate-and-screenshot.ts';
 import { crmAddNote } from './crm/add-note.ts';
 import { crmCoqlQuery } from './crm/coql-query.ts';
 import { crmCreateRecord } from './crm/create-record.ts';
@@ -68,4 +69,6 @@ export const allTools: readonly AnyTool[] = [
   deskCreateContact,
   deskListAccounts,
   deskGetAccount,
+  // The user's Zoho web UI, in a headless browser (read only)
+  browserNavigateAndScreenshot,
 ];

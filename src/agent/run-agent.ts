@@ -6,20 +6,21 @@ import type { EmitEvent } from '../stream/events.ts';
 import type { ExecuteToolWithRepair } from '../tools/execute-tool-with-repair.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
 import type { ConnectionStore } from '../zoho/connection-store.ts';
-import type { GetZohoApi } from '../zoho/get-zoho-api.ts';
+import type { GetToolApi } from '../tools/tool-api.ts';
 import type { PendingRunStore } from './approvals/pending-run-store.ts';
 import { readConnectedApps } from './connected-apps.ts';
 import { runLlmStep } from './llm-step.ts';
 import { offeredTools } from './offered-tools.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 import { settleTurn } from './settle-turn.ts';
+import type { ToolImages } from './tool-images.ts';
 
 export interface AgentDeps {
   llm: OpenAI | undefined;
   defaultModel: string;
   registry: ToolRegistry;
   executeToolWithRepair: ExecuteToolWithRepair;
-  getZohoApi: GetZohoApi;
+  getZohoApi: GetToolApi;
   store: ConnectionStore;
   pendingRuns: PendingRunStore;
   connectUrl: string;
@@ -31,6 +32,8 @@ export interface AgentDeps {
   approvalTtlMs?: number;
   /** Trusted deployments only: run writes the model chooses without asking (default off). */
   autoApproveWrites?: boolean;
+  /** Hands the model the screenshots of the last turn's browser calls (tool-images.ts). */
+  toolImages?: ToolImages;
 }
 
 export interface AgentRequest {
@@ -75,8 +78,11 @@ export async function continueRun(deps: AgentDeps, state: RunState, emit: EmitEv
   try {
     while (state.steps < maxSteps) {
       state.steps += 1;
-      const result = await runLlmStep(deps.llm, { model: state.model, messages: [system, ...state.messages], tools },
-        (delta) => emit({ type: 'text', data: { delta } }), signal);
+      const request = { model: state.model, messages: [system, ...state.messages], tools };
+      const onText = (delta: string) => emit({ type: 'text', data: { delta } });
+      const result = deps.toolImages
+        ? await deps.toolImages.runStep(deps.llm, state.userId, request, onText, signal)
+        : await runLlmStep(deps.llm, request, onText, signal);
       if (result.toolCalls.length === 0) {
         emit({ type: 'done', data: { finishReason: result.finishReason === 'length' ? 'length' : 'stop', steps: state.steps } });
         return;

@@ -3,7 +3,7 @@ import { toErrorBody } from '../errors.ts';
 import type { EmitEvent } from '../stream/events.ts';
 import { capResult } from '../tools/cap-result.ts';
 import { actionFor } from '../tools/run-tool-by-name.ts';
-import type { AppType } from '../zoho/get-zoho-api.ts';
+import type { ToolApp } from '../tools/define-tool.ts';
 import { hashParams } from './approvals/params-hash.ts';
 import type { PausedCall } from './approvals/pending-run-store.ts';
 import type { AgentDeps, RunState } from './run-agent.ts';
@@ -49,7 +49,7 @@ export async function settleTurn(
 export async function runCallForModel(
   deps: AgentDeps, userId: string, callId: string, name: string, params: unknown, emit: EmitEvent, signal: AbortSignal,
 ): Promise<string> {
-  const app: AppType = deps.registry.get(name)?.app ?? (name.startsWith('desk_') ? 'desk' : 'crm');
+  const app: ToolApp = deps.registry.get(name)?.app ?? (name.startsWith('desk_') ? 'desk' : 'crm');
   const outcome = await deps.executeToolWithRepair(() => deps.getZohoApi(userId, app), app, name, params, { callId, onEvent: emit, signal });
   if (signal.aborted) throw signal.reason;
   if (outcome.ok) return wrapToolOutput(name, capResult(outcome.result, deps.resultMaxChars).text);

@@ -7,12 +7,13 @@ import type { AppType, ZohoApiFor } from '../zoho/get-zoho-api.ts';
 import { ZohoApiError } from '../zoho/zoho-api-error.ts';
 import { backoffDelayMs, sleep } from './backoff.ts';
 import { classifyFailure, describeZohoError } from './classify-failure.ts';
-import type { AnyTool, ClientFor } from './define-tool.ts';
+import type { AnyTool, ClientFor, ToolApp } from './define-tool.ts';
 import type { ToolRegistry } from './registry.ts';
 import { repairCrmFieldNames } from './repair/crm-field-repair.ts';
 import { repairAgainstSchema } from './repair/deterministic-repair.ts';
 import type { FieldCatalog } from './repair/field-catalog.ts';
 import type { ModelRepair } from './repair/model-repair.ts';
+import type { ToolApiFor } from './tool-api.ts';
 import type { ToolCallLog } from './tool-call-log.ts';
 import { describeFieldErrors, validateParams, type FieldError } from './validate-params.ts';
 
@@ -41,14 +42,14 @@ export interface ToolExecutorDeps {
 }
 
 /** The API a call runs against, or a function resolving it (so a missing connection becomes a failed result). */
-export type ApiSource<A extends AppType> = ZohoApiFor<A> | (() => Promise<ZohoApiFor<A>>);
+export type ApiSource<A extends ToolApp> = ToolApiFor<A> | (() => Promise<ToolApiFor<A>>);
 
 export function createToolExecutor(deps: ToolExecutorDeps) {
   const defaultTimeoutMs = deps.defaults?.timeoutMs ?? 60_000;
   const defaultMaxAttempts = deps.defaults?.maxAttempts ?? 3;
 
   /** Runs one tool call (DESIGN.md "executeToolWithRepair"); never throws, the outcome says how it ended. */
-  async function executeToolWithRepair<A extends AppType>(
+  async function executeToolWithRepair<A extends ToolApp>(
     api: ApiSource<A>, appType: A, toolName: string, params: unknown, options: ExecuteOptions = {},
   ): Promise<ToolOutcome> {
     const callId = options.callId ?? randomUUID();
@@ -63,6 +64,8 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
     let attempts = 0;
     let userId: string | undefined;
     let sent: unknown = params;
+    let auditedUrl: string | undefined;
+    const audit = (facts: { url: string }) => { auditedUrl = facts.url; };
     emit({ type: 'status', data: { message: `Calling Zoho tool: ${toolName}...`, tool: toolName, callId } });
 
     const repairEvent = (attempt: number, reason: string, error: string, next: unknown) =>
@@ -75,7 +78,7 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
       sent = current;
       const instance = typeof api === 'function' ? await api() : api;
       userId = instance.userId;
-      const client = instance.client as ClientFor<AppType>;
+      const client = instance.client as ClientFor<ToolApp>;
       if (tool.app === 'crm') {
         current = await fixCrmNames(tool, current, instance as ZohoApiFor<'crm'>, signal, (renamed, next) =>
           repairEvent(0, 'field_names', renamed, next));
@@ -84,7 +87,7 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
       for (;;) {
         attempts += 1;
         try {
-          const result = await tool.run(current, { client, signal });
+          const result = await tool.run(current, { client, signal, audit });
           return finish({ ok: true, callId, result, attempts });
         } catch (error) {
           if (options.signal?.aborted) throw new AppError('ABORTED', 'The call was cancelled.', { cause: error });
@@ -123,7 +126,7 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
         deps.callLog.record({
           userId, tool: toolName, app: appType, outcome: outcome.ok ? 'ok' : 'error',
           errorCode: outcome.ok ? undefined : outcome.error.code, attempts: outcome.attempts,
-          durationMs: performance.now() - started, params: sent,
+          durationMs: performance.now() - started, params: sent, url: auditedUrl,
         });
       }
       return outcome;

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import type { AppType } from '../zoho/get-zoho-api.ts';
-import type { AnyTool } from './define-tool.ts';
+import type { AnyTool, ToolApp } from './define-tool.ts';
 
-const NAME = /^(crm|desk)_[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+const NAME = /^(crm|desk|browser)_[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
 export interface ToolDescriptor {
   name: string;
-  app: AppType;
+  app: ToolApp;
   description: string;
   effect: AnyTool['effect'];
   inputSchema: Record<string, unknown>;
@@ -25,7 +24,7 @@ export function createToolRegistry(tools: readonly AnyTool[]): ToolRegistry {
   const byName = new Map<string, AnyTool>();
   const schemas = new Map<string, Record<string, unknown>>();
   for (const tool of tools) {
-    if (!NAME.test(tool.name)) throw new Error(`Tool name "${tool.name}" is not snake_case with a crm_/desk_ prefix.`);
+    if (!NAME.test(tool.name)) throw new Error(`Tool name "${tool.name}" is not snake_case with a crm_/desk_/browser_ prefix.`);
     if (!tool.name.startsWith(`${tool.app}_`)) throw new Error(`Tool "${tool.name}" must start with its app "${tool.app}_".`);
     if (byName.has(tool.name)) throw new Error(`Tool "${tool.name}" is defined twice.`);
     byName.set(tool.name, tool);

@@ -12,6 +12,8 @@ export interface ToolCallEntry {
   attempts: number;
   durationMs: number;
   params: unknown;
+  /** A browser call's URL (its audit line). */
+  url?: string;
 }
 
 export interface ToolCallLog {
@@ -61,6 +63,7 @@ export function createToolCallLog(db: Db, logger: Logger, options: { flushMs?: n
         attempts: entry.attempts,
         durationMs: Math.round(entry.durationMs),
         params: redact(entry.params) ?? null,
+        url: entry.url ?? null,
       });
       if (buffer.length >= maxBatch) void flush();
       else timer ??= setTimeout(() => void flush(), flushMs);

@@ -1,0 +1,209 @@
+import type { BrowserContext } from 'playwright-core';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { DataCentreCode, HostOverrides } from '../zoho/data-centres.ts';
+import type { Chromium } from './chromium.ts';
+import { egressPolicyFor } from './egress-policy.ts';
+import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
+import type { StorageState } from './storage-state.ts';
+
+/** Every page is this size: what the screenshot shows and what the live view maps clicks onto. */
+export const VIEWPORT = { width: 1280, height: 800 } as const;
+
+/** Which session a context holds: a user's, for one DC, at one stored version. */
+export interface ContextKey {
+  userId: string;
+  dc: DataCentreCode;
+  version: number;
+}
+
+/** A user's context while one of their calls uses it. */
+export interface Lease {
+  context: BrowserContext;
+  /** Requests of this context refused so far by its egress proxy. */
+  refused(): number;
+  /** The stored session's version this context holds. */
+  version(): number;
+  /** The stored session moved on (cookies refreshed by this call): keep using this context for it. */
+  setVersion(version: number): void;
+}
+
+interface Entry extends ContextKey {
+  context: BrowserContext;
+  proxy: EgressProxy;
+  pages: number;
+  lastUsed: number;
+  retired: boolean;
+  idleTimer?: NodeJS.Timeout;
+}
+
+export interface ContextPoolDeps {
+  chromium: Chromium;
+  overrides: HostOverrides;
+  maxContexts: number;
+  idleMs: number;
+  /** How long a call waits for a context when all are busy. */
+  waitMs: number;
+  logger: Logger;
+}
+
+/** Options every browser context gets: fixed viewport, no downloads, no service workers, its own proxy. */
+export function contextOptions(proxy: EgressProxy, storageState?: StorageState) {
+  return {
+    viewport: VIEWPORT, deviceScaleFactor: 1, acceptDownloads: false, serviceWorkers: 'block' as const, locale: 'en-US',
+    proxy: { server: proxy.url }, ...(storageState ? { storageState } : {}),
+  };
+}
+
+/**
+ * A browser context per user while in use: it holds that user's Zoho web session and its own
+ * egress proxy, is shared by that user's concurrent calls, closes after `idleMs` without a call,
+ * and is rebuilt when the stored session changes (another instance signed in again). At most
+ * `maxContexts` are open: the least recently used idle one is closed to make room; when all are
+ * busy a call waits up to `waitMs`, then gets BROWSER_UNAVAILABLE.
+ */
+export function createContextPool(deps: ContextPoolDeps) {
+  const all = new Set<Entry>();
+  const current = new Map<string, Entry>();
+  const creating = new Map<string, Promise<Entry>>();
+  let waiters: Array<() => void> = [];
+
+  const wake = () => {
+    const woken = waiters;
+    waiters = [];
+    for (const w of woken) w();
+  };
+
+  async function closeEntry(entry: Entry): Promise<void> {
+    if (!all.delete(entry)) return;
+    clearTimeout(entry.idleTimer);
+    if (current.get(entry.userId) === entry) current.delete(entry.userId);
+    await entry.context.close().catch(() => {});
+    await entry.proxy.close();
+    wake();
+  }
+
+  function retire(entry: Entry): void {
+    entry.retired = true;
+    if (current.get(entry.userId) === entry) current.delete(entry.userId);
+    if (entry.pages === 0) void closeEntry(entry);
+  }
+
+  async function room(signal: AbortSignal | undefined): Promise<void> {
+    const deadline = Date.now() + deps.waitMs;
+    while (all.size + creating.size >= deps.maxContexts) {
+      const idle = [...all].filter((e) => e.pages === 0).sort((a, b) => a.lastUsed - b.lastUsed)[0];
+      if (idle) {
+        await closeEntry(idle);
+        continue;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new AppError('BROWSER_UNAVAILABLE', 'Every browser context is busy; try again shortly.', { retryAfter: 5, details: { reason: 'busy' } });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, left);
+        const onAbort = () => reject(signal!.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        waiters.push(() => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async function create(key: ContextKey, loadState: () => Promise<StorageState>, signal?: AbortSignal): Promise<Entry> {
+    await room(signal);
+    const proxy = await startEgressProxy({
+      policy: egressPolicyFor(key.dc, deps.overrides, 'browse'),
+      onRefused: (target, reason) => deps.logger.warn('browser.egress_refused', { userId: key.userId, target, reason }),
+    });
+    try {
+      const browser = await deps.chromium.browser();
+      const context = await browser.newContext(contextOptions(proxy, await loadState()));
+      // A page may open a popup (window.open, target=_blank); no call looks at it, so it is closed at once.
+      context.on('page', (page) => void page.opener().then((opener) => opener && page.close()).catch(() => {}));
+      // Born held by the call that made it, so no other call's eviction can close it first.
+      const entry: Entry = { ...key, context, proxy, pages: 1, lastUsed: Date.now(), retired: false };
+      all.add(entry);
+      return entry;
+    } catch (error) {
+      await proxy.close();
+      throw error;
+    }
+  }
+
+  /** The user's context for that session, held (its page count raised before anything else can close it). */
+  async function acquire(key: ContextKey, loadState: () => Promise<StorageState>, signal?: AbortSignal): Promise<Entry> {
+    const tag = `${key.dc}:${key.version}`;
+    for (;;) {
+      const existing = current.get(key.userId);
+      if (existing && `${existing.dc}:${existing.version}` === tag) return hold(existing);
+      const pending = creating.get(key.userId);
+      if (pending) {
+        // One context per user: wait for the one being made, then look again.
+        await pending.catch(() => undefined);
+        continue;
+      }
+      if (existing) retire(existing);
+      const made = create(key, loadState, signal);
+      creating.set(key.userId, made);
+      try {
+        const entry = await made;
+        current.set(key.userId, entry);
+        return entry;
+      } finally {
+        creating.delete(key.userId);
+      }
+    }
+  }
+
+  function hold(entry: Entry): Entry {
+    entry.pages += 1;
+    clearTimeout(entry.idleTimer);
+    return entry;
+  }
+
+  function release(entry: Entry): void {
+    entry.pages -= 1;
+    entry.lastUsed = Date.now();
+    if (entry.pages > 0) return;
+    if (entry.retired) {
+      void closeEntry(entry);
+      return;
+    }
+    clearTimeout(entry.idleTimer);
+    entry.idleTimer = setTimeout(() => void closeEntry(entry), deps.idleMs);
+    entry.idleTimer.unref();
+    wake();
+  }
+
+  return {
+    /** Runs `fn` with the user's context for that session version (made from `loadState` when needed). */
+    async use<T>(key: ContextKey, loadState: () => Promise<StorageState>, fn: (lease: Lease) => Promise<T>, signal?: AbortSignal): Promise<T> {
+      const entry = await acquire(key, loadState, signal);
+      try {
+        return await fn({
+          context: entry.context,
+          refused: () => entry.proxy.refused,
+          version: () => entry.version,
+          setVersion: (version) => {
+            entry.version = version;
+          },
+        });
+      } finally {
+        release(entry);
+      }
+    },
+    /** Closes the user's context (the session was deleted or expired). */
+    async closeUser(userId: string): Promise<void> {
+      await Promise.all([...all].filter((e) => e.userId === userId).map((e) => (e.pages === 0 ? closeEntry(e) : retire(e))));
+    },
+    stats: () => ({ contexts: all.size, pages: [...all].reduce((n, e) => n + e.pages, 0) }),
+    async close(): Promise<void> {
+      await Promise.all([...all].map(closeEntry));
+    },
+  };
+}
+
+export type ContextPool = ReturnType<typeof createContextPool>;

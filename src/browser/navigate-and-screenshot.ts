@@ -1,0 +1,163 @@
+import type { Page } from 'playwright-core';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { DataCentreCode, HostOverrides } from '../zoho/data-centres.ts';
+import type { BrowserCallOptions, BrowserPageResult, WebApp } from './browser-client.ts';
+import type { ContextPool, Lease } from './context-pool.ts';
+import { webOriginsFor, type WebOrigins } from './egress-policy.ts';
+import { capture, landingOf, readText, showsSignInForm } from './read-page.ts';
+import { screenshotUrl, type ScreenshotStore } from './screenshot-store.ts';
+import type { BrowserSessionStore } from './session-store.ts';
+import type { Slots } from './slots.ts';
+import { keepZohoSession, storageStateSchema, type StorageState } from './storage-state.ts';
+import { resolveWebUrl } from './web-path.ts';
+
+/** How long a loaded page may take to go quiet (a single-page app keeps loading); then it is shot as it is. */
+const SETTLE_MS = 2000;
+
+export interface NavigateDeps {
+  pool: ContextPool;
+  pages: Slots;
+  sessions: BrowserSessionStore;
+  screenshots: ScreenshotStore;
+  overrides: HostOverrides;
+  callTimeoutMs: number;
+  logger: Logger;
+}
+
+/** Whose browser a call uses: the user, the DC of their Zoho connection, and its CRM org (for default paths). */
+export interface BrowserUser {
+  userId: string;
+  dc: DataCentreCode;
+  crmOrgId?: string | null;
+}
+
+/** Where a call without `path` goes. Desk: `/agent/`, which Zoho sends on to the user's portal (UNVERIFIED). */
+const homeOf = (app: WebApp, crmOrgId?: string | null) =>
+  app === 'crm' ? (crmOrgId ? `/crm/org${crmOrgId}/tab/Home/begin` : '/crm/') : '/agent/';
+
+export const loginRequired = (why: 'none' | 'expired') =>
+  new AppError('BROWSER_LOGIN_REQUIRED', why === 'none'
+    ? 'There is no Zoho web session for this user: sign in to Zoho through POST /api/browser/login first.'
+    : 'The Zoho web session has expired: sign in to Zoho again through POST /api/browser/login.', { details: { url: '/api/browser/login' } });
+
+/**
+ * One browser call: checks the path, opens it in the user's own Zoho web session, waits for the
+ * page to settle, and returns its URL, title, a stored screenshot and a text summary. Landing on
+ * Zoho's sign-in marks the session expired (BROWSER_LOGIN_REQUIRED, never a retry). The deadline
+ * and the caller's abort close the page.
+ */
+export async function navigateAndScreenshot(
+  deps: NavigateDeps, user: BrowserUser, request: { app: WebApp; path?: string }, options: BrowserCallOptions = {},
+): Promise<BrowserPageResult> {
+  const web = webOriginsFor(user.dc, deps.overrides);
+  const url = resolveWebUrl(web[request.app], request.path, { home: homeOf(request.app, user.crmOrgId), crmOrgId: user.crmOrgId });
+  options.audit?.({ url: url.href });
+  const session = await deps.sessions.find(user.userId, user.dc);
+  if (!session || session.status !== 'active') throw loginRequired(session ? 'expired' : 'none');
+  const deadline = AbortSignal.timeout(deps.callTimeoutMs);
+  const deadlineAt = Date.now() + deps.callTimeoutMs;
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const key = { userId: user.userId, dc: user.dc, version: session.version };
+  try {
+    const release = await deps.pages.acquire(signal);
+    try {
+      return await deps.pool.use(key, async () => session.state, (lease) =>
+        visit(deps, lease, { user, web, url, state: session.state, signal, left: () => Math.max(1, deadlineAt - Date.now()) }), signal);
+    } finally {
+      release();
+    }
+  } catch (error) {
+    throw explain(error, options.signal, deadline, deps.callTimeoutMs);
+  }
+}
+
+interface Visit {
+  user: BrowserUser;
+  web: WebOrigins;
+  url: URL;
+  state: StorageState;
+  signal: AbortSignal;
+  left: () => number;
+}
+
+async function visit(deps: NavigateDeps, lease: Lease, v: Visit): Promise<BrowserPageResult> {
+  const page = await lease.context.newPage();
+  const close = () => void page.close().catch(() => {});
+  v.signal.addEventListener('abort', close, { once: true });
+  const refusedBefore = lease.refused();
+  try {
+    await goto(page, v, () => lease.refused() > refusedBefore);
+    await page.waitForLoadState('networkidle', { timeout: Math.min(SETTLE_MS, v.left()) }).catch(() => {});
+    const landed = landingOf(page.url(), v.web);
+    if (landed === 'sign_in' || (landed === 'app' && (await showsSignInForm(page)))) {
+      await deps.sessions.markExpired(v.user.userId, v.user.dc, lease.version());
+      await deps.pool.closeUser(v.user.userId);
+      throw loginRequired('expired');
+    }
+    if (landed !== 'app') throw leftZoho(page.url());
+    const { title, summary } = await readText(page, v.left());
+    const shot = await deps.screenshots.put(v.user.userId, await capture(page, v.left));
+    await keepCookiesFresh(deps, lease, v);
+    const blocked = lease.refused() - refusedBefore;
+    return {
+      url: page.url(), title,
+      screenshot: { id: shot.id, url: screenshotUrl(shot.id), width: shot.width, height: shot.height },
+      summary, ...(blocked > 0 ? { blockedRequests: blocked } : {}),
+    };
+  } finally {
+    v.signal.removeEventListener('abort', close);
+    close();
+  }
+}
+
+/** Opens the URL; a download, or a navigation the egress proxy refused (a redirect off the Zoho hosts), is refused. */
+async function goto(page: Page, v: Visit, proxyRefused: () => boolean): Promise<void> {
+  try {
+    await page.goto(v.url.href, { waitUntil: 'load', timeout: v.left() });
+  } catch (error) {
+    const message = String((error as Error)?.message ?? '');
+    if (/Download is starting/i.test(message)) throw new AppError('BROWSER_NAVIGATION_REFUSED', 'The page started a download; downloads are refused.');
+    if (!v.signal.aborted && proxyRefused() && /net::ERR_/.test(message)) throw leftZoho(undefined);
+    throw error;
+  }
+}
+
+/** Cookies the site set or refreshed during the call go back to the stored session (Zoho hosts only). */
+async function keepCookiesFresh(deps: NavigateDeps, lease: Lease, v: Visit): Promise<void> {
+  const fresh = keepZohoSession(storageStateSchema.parse(await lease.context.storageState()), v.web);
+  if (JSON.stringify(fresh) === JSON.stringify(keepZohoSession(v.state, v.web))) return;
+  const version = await deps.sessions.refresh(v.user.userId, v.user.dc, lease.version(), fresh);
+  if (version !== undefined) lease.setVersion(version);
+}
+
+const leftZoho = (url: string | undefined) => {
+  const host = url ? safeHost(url) : undefined;
+  return new AppError('BROWSER_NAVIGATION_REFUSED',
+    `The page tried to leave the Zoho web hosts${host ? ` (to ${host})` : ''}; the request was refused.`);
+};
+
+const safeHost = (url: string) => {
+  try {
+    return new URL(url).host || new URL(url).protocol;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Playwright's failures in the contract's terms; the caller's own abort passes through as it is. */
+function explain(error: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal, timeoutMs: number): unknown {
+  if (error instanceof AppError) return error;
+  if (callerSignal?.aborted) return callerSignal.reason ?? error;
+  const message = String((error as Error)?.message ?? '');
+  if (deadline.aborted || (error as Error)?.name === 'TimeoutError') {
+    return new AppError('TIMEOUT', `The page did not finish loading within ${Math.round(timeoutMs / 1000)} s; it was closed.`);
+  }
+  if (/net::ERR_/.test(message)) {
+    return new AppError('ZOHO_UNAVAILABLE', `Zoho's web UI did not answer (${/net::ERR_[A-Z_]+/.exec(message)![0]}).`);
+  }
+  if (/has been closed|Target closed|Browser closed/i.test(message)) {
+    return new AppError('BROWSER_UNAVAILABLE', 'The browser closed during the call; try again.', { details: { reason: 'closed' } });
+  }
+  return error;
+}
