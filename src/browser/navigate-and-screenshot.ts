@@ -10,6 +10,7 @@ import { screenshotUrl, type ScreenshotStore } from './screenshot-store.ts';
 import type { BrowserSessionStore } from './session-store.ts';
 import type { Slots } from './slots.ts';
 import { keepZohoSession, storageStateSchema, type StorageState } from './storage-state.ts';
+import { watchNetwork } from './settle.ts';
 import { resolveWebUrl } from './web-path.ts';
 
 /** How long a loaded page may take to go quiet (a single-page app keeps loading); then it is shot as it is. */
@@ -44,8 +45,8 @@ export const loginRequired = (why: 'none' | 'expired') =>
 /**
  * One browser call: checks the path, opens it in the user's own Zoho web session, waits for the
  * page to settle, and returns its URL, title, a stored screenshot and a text summary. Landing on
- * Zoho's sign-in marks the session expired (BROWSER_LOGIN_REQUIRED, never a retry). The deadline
- * and the caller's abort close the page.
+ * Zoho's sign-in marks the session expired (BROWSER_LOGIN_REQUIRED, never a retry). The page's
+ * deadline (`callTimeoutMs`) and the caller's abort close the page.
  */
 export async function navigateAndScreenshot(
   deps: NavigateDeps, user: BrowserUser, request: { app: WebApp; path?: string }, options: BrowserCallOptions = {},
@@ -55,20 +56,23 @@ export async function navigateAndScreenshot(
   options.audit?.({ url: url.href });
   const session = await deps.sessions.find(user.userId, user.dc);
   if (!session || session.status !== 'active') throw loginRequired(session ? 'expired' : 'none');
-  const deadline = AbortSignal.timeout(deps.callTimeoutMs);
-  const deadlineAt = Date.now() + deps.callTimeoutMs;
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   const key = { userId: user.userId, dc: user.dc, version: session.version };
+  const release = await deps.pages.acquire(options.signal);
   try {
-    const release = await deps.pages.acquire(signal);
-    try {
-      return await deps.pool.use(key, async () => session.state, (lease) =>
-        visit(deps, lease, { user, web, url, state: session.state, signal, left: () => Math.max(1, deadlineAt - Date.now()) }), signal);
-    } finally {
-      release();
-    }
+    return await deps.pool.use(key, async () => session.state, (lease) => {
+      // The deadline covers the page (load, settle, screenshot), not the wait for a slot or a browser start.
+      const deadline = AbortSignal.timeout(deps.callTimeoutMs);
+      const deadlineAt = Date.now() + deps.callTimeoutMs;
+      const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+      return visit(deps, lease, { user, web, url, state: session.state, signal, left: () => Math.max(1, deadlineAt - Date.now()) })
+        .catch((error) => {
+          throw explain(error, options.signal, deadline, deps.callTimeoutMs);
+        });
+    }, options.signal);
   } catch (error) {
-    throw explain(error, options.signal, deadline, deps.callTimeoutMs);
+    throw explain(error, options.signal, undefined, deps.callTimeoutMs);
+  } finally {
+    release();
   }
 }
 
@@ -86,9 +90,10 @@ async function visit(deps: NavigateDeps, lease: Lease, v: Visit): Promise<Browse
   const close = () => void page.close().catch(() => {});
   v.signal.addEventListener('abort', close, { once: true });
   const refusedBefore = lease.refused();
+  const network = watchNetwork(page);
   try {
     await goto(page, v, () => lease.refused() > refusedBefore);
-    await page.waitForLoadState('networkidle', { timeout: Math.min(SETTLE_MS, v.left()) }).catch(() => {});
+    await network.settled(Math.min(SETTLE_MS, v.left()));
     const landed = landingOf(page.url(), v.web);
     if (landed === 'sign_in' || (landed === 'app' && (await showsSignInForm(page)))) {
       await deps.sessions.markExpired(v.user.userId, v.user.dc, lease.version());
@@ -146,11 +151,11 @@ const safeHost = (url: string) => {
 };
 
 /** Playwright's failures in the contract's terms; the caller's own abort passes through as it is. */
-function explain(error: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal, timeoutMs: number): unknown {
+function explain(error: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal | undefined, timeoutMs: number): unknown {
   if (error instanceof AppError) return error;
   if (callerSignal?.aborted) return callerSignal.reason ?? error;
   const message = String((error as Error)?.message ?? '');
-  if (deadline.aborted || (error as Error)?.name === 'TimeoutError') {
+  if (deadline?.aborted || (deadline && (error as Error)?.name === 'TimeoutError')) {
     return new AppError('TIMEOUT', `The page did not finish loading within ${Math.round(timeoutMs / 1000)} s; it was closed.`);
   }
   if (/net::ERR_/.test(message)) {

@@ -45,8 +45,13 @@ export class BrowserSessionStore {
     const [row] = await this.db.select().from(browserSessions)
       .where(and(eq(browserSessions.appUserId, userId), eq(browserSessions.dc, dc))).limit(1);
     if (!row) return undefined;
-    const state = storageStateSchema.parse(JSON.parse(this.cipher.decrypt(row.stateEnc, aadFor(userId, dc))));
-    return { ...this.info(row), state };
+    try {
+      const state = storageStateSchema.parse(JSON.parse(this.cipher.decrypt(row.stateEnc, aadFor(userId, dc))));
+      return { ...this.info(row), state };
+    } catch {
+      // Sealed for another user or DC, with another key, or not a state: as good as signed out.
+      return { ...this.info(row), status: 'expired', state: { cookies: [], origins: [] } };
+    }
   }
 
   /** What `GET /api/browser/session` shows: the session of that DC, else the user's newest. */
