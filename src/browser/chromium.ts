@@ -11,7 +11,8 @@ import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--dns-prefetch-disable', '--disable-extensions', '--mute-audio',
-  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+  // This spelling is the one Chromium 156 obeys (tested: --force-webrtc-ip-handling-policy still sends STUN).
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
 ];
 
 export interface Chromium {

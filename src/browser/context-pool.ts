@@ -20,8 +20,9 @@ export interface ContextKey {
 /** A user's context while one of their calls uses it. */
 export interface Lease {
   context: BrowserContext;
-  /** Requests of this context refused so far by its egress proxy. */
+  /** Requests of this context refused so far by its egress proxy, and the latest one's target. */
   refused(): number;
+  lastRefused(): string | undefined;
   /** The stored session's version this context holds. */
   version(): number;
   /** The stored session moved on (cookies refreshed by this call): keep using this context for it. */
@@ -186,6 +187,7 @@ export function createContextPool(deps: ContextPoolDeps) {
         return await fn({
           context: entry.context,
           refused: () => entry.proxy.refused,
+          lastRefused: () => entry.proxy.lastRefused,
           version: () => entry.version,
           setVersion: (version) => {
             entry.version = version;

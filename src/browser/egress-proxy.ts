@@ -12,6 +12,8 @@ export interface EgressProxy {
   url: string;
   /** Requests refused so far. */
   readonly refused: number;
+  /** The target of the latest refusal (an origin or host:port), to name it in an error. */
+  readonly lastRefused: string | undefined;
   close(): Promise<void>;
 }
 
@@ -42,9 +44,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const sockets = new Set<Socket>();
   let refused = 0;
+  let lastRefused: string | undefined;
 
   const refuse = (target: string, reason: string) => {
     refused += 1;
+    lastRefused = target;
     options.onRefused?.(target, reason);
   };
 
@@ -153,6 +157,9 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     url: `http://127.0.0.1:${port}`,
     get refused() {
       return refused;
+    },
+    get lastRefused() {
+      return lastRefused;
     },
     close: () =>
       new Promise<void>((resolve) => {

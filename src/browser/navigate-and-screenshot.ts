@@ -92,7 +92,7 @@ async function visit(deps: NavigateDeps, lease: Lease, v: Visit): Promise<Browse
   const refusedBefore = lease.refused();
   const network = watchNetwork(page);
   try {
-    await goto(page, v, () => lease.refused() > refusedBefore);
+    await goto(page, v, () => (lease.refused() > refusedBefore ? lease.lastRefused() : undefined));
     await network.settled(Math.min(SETTLE_MS, v.left()));
     const landed = landingOf(page.url(), v.web);
     if (landed === 'sign_in' || (landed === 'app' && (await showsSignInForm(page)))) {
@@ -117,13 +117,14 @@ async function visit(deps: NavigateDeps, lease: Lease, v: Visit): Promise<Browse
 }
 
 /** Opens the URL; a download, or a navigation the egress proxy refused (a redirect off the Zoho hosts), is refused. */
-async function goto(page: Page, v: Visit, proxyRefused: () => boolean): Promise<void> {
+async function goto(page: Page, v: Visit, proxyRefused: () => string | undefined): Promise<void> {
   try {
     await page.goto(v.url.href, { waitUntil: 'load', timeout: v.left() });
   } catch (error) {
     const message = String((error as Error)?.message ?? '');
     if (/Download is starting/i.test(message)) throw new AppError('BROWSER_NAVIGATION_REFUSED', 'The page started a download; downloads are refused.');
-    if (!v.signal.aborted && proxyRefused() && /net::ERR_/.test(message)) throw leftZoho(undefined);
+    const refused = proxyRefused();
+    if (!v.signal.aborted && refused && /net::ERR_/.test(message)) throw leftZoho(refused);
     throw error;
   }
 }
@@ -136,17 +137,17 @@ async function keepCookiesFresh(deps: NavigateDeps, lease: Lease, v: Visit): Pro
   if (version !== undefined) lease.setVersion(version);
 }
 
-const leftZoho = (url: string | undefined) => {
-  const host = url ? safeHost(url) : undefined;
-  return new AppError('BROWSER_NAVIGATION_REFUSED',
-    `The page tried to leave the Zoho web hosts${host ? ` (to ${host})` : ''}; the request was refused.`);
-};
+/** `target`: the page URL it ended on, or the origin / host:port the proxy refused. */
+const leftZoho = (target: string) =>
+  new AppError('BROWSER_NAVIGATION_REFUSED', `The page tried to leave the Zoho web hosts (to ${hostOf(target)}); the request was refused.`);
 
-const safeHost = (url: string) => {
+/** The host of a URL, or a `host:port` as it is. */
+const hostOf = (target: string) => {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target.slice(0, 100);
   try {
-    return new URL(url).host || new URL(url).protocol;
+    return new URL(target).host || new URL(target).protocol;
   } catch {
-    return undefined;
+    return target.slice(0, 100);
   }
 };
 
