@@ -130,7 +130,11 @@ export function createLoginHandovers(deps: HandoverDeps) {
       const record = await deps.logins.getForViewer(loginId, viewToken);
       if (!record) throw new AppError('NOT_FOUND', 'No such sign-in.');
       const handover = active.get(loginId);
-      if (record.status !== 'waiting') return { record, live: undefined };
+      if (record.status !== 'waiting') {
+        // Past its time by the database's clock while its timer has not fired here yet: end it now.
+        if (handover && record.status === 'expired') await end(handover, 'expired', record.message ?? 'The sign-in was not finished in time.');
+        return { record, live: undefined };
+      }
       if (!handover) {
         throw new AppError('BROWSER_UNAVAILABLE', 'This sign-in runs on another server instance; open it through the same address again.', { details: { reason: 'other_instance' } });
       }

@@ -81,7 +81,7 @@ export interface BrowserRig {
   close(): Promise<void>;
 }
 
-export async function startBrowserRig(options: { env?: Record<string, string> } = {}): Promise<BrowserRig> {
+export async function startBrowserRig(options: { env?: Record<string, string>; now?: () => number } = {}): Promise<BrowserRig> {
   const zoho = await startFakeZoho();
   const foreign = await startForeignHost();
   const stun = await startUdpRecorder();
@@ -95,6 +95,7 @@ export async function startBrowserRig(options: { env?: Record<string, string> } 
   const t = await startTestRuntime({
     fake: zoho,
     database: db.options,
+    now: options.now,
     env: {
       ZOHO_ACCOUNTS_URL: web.accountsUrl, ZOHO_CRM_WEB_URL: web.crmUrl, ZOHO_DESK_WEB_URL: web.deskUrl,
       OPENROUTER_API_KEY: llm.apiKey, OPENROUTER_BASE_URL: llm.baseURL, BROWSER_CALL_TIMEOUT_MS: '8000', ...options.env,
