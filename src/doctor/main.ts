@@ -3,6 +3,7 @@ import { buildRuntime } from '../compose.ts';
 import { ConfigError, type Config } from '../config.ts';
 import { loadConfig, readEnvironment } from '../load-config.ts';
 import { createLogger } from '../log.ts';
+import { checkBrowser } from './browser-checks.ts';
 import { runDoctor } from './checks.ts';
 import { databaseOpenFailed } from './database-checks.ts';
 import { checkEnvironment } from './env-checks.ts';
@@ -36,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     config = loadConfig({ environment });
     lines.push(pass('config parses', `NODE_ENV=${config.env}, ZOHO_DC=${config.zoho.defaultDc}`));
+    lines.push(checkBrowser(config.browser, Boolean(environment.BROWSER_EXECUTABLE_PATH)));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     lines.push(fail('config parses', error.message, 'correct the named variables in the environment or .env (see .env.example)'));
