@@ -1,4 +1,5 @@
-// `npm run bench`: both benchmarks in sequence. A MISS is printed, not a failure; a crash exits 1.
+// `npm run bench`: every benchmark in sequence. A MISS is printed, not a failure; a crash exits 1.
+import { runBrowserBench } from './browser.ts';
 import { runChatStreamBench } from './chat-stream.ts';
 import { runToolCallBench } from './tool-call.ts';
 import { load, machine } from './support/machine.ts';
@@ -13,6 +14,10 @@ try {
   }
   if (!only || only === 'chat-stream') {
     await runChatStreamBench();
+    console.log(`  ${load()}`);
+  }
+  if (!only || only === 'browser') {
+    await runBrowserBench();
     console.log(`  ${load()}`);
   }
   console.log(`\nbench done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -35,6 +35,8 @@ export interface RuntimeEnv {
   zohoRedirectUri: string;
   openrouterBaseUrl?: string;
   openrouterApiKey?: string;
+  /** More variables for the runtime (they win over the ones above). */
+  moreEnv?: Record<string, string>;
 }
 
 const CHILD = fileURLToPath(new URL('./runtime-child.ts', import.meta.url));
@@ -61,6 +63,7 @@ export async function startRuntimeProcess(e: RuntimeEnv): Promise<RuntimeProcess
     // rate-limit upsert and the run-slot rows are still written on every request.
     RATE_LIMIT_PER_MINUTE: '1000000000',
     CHAT_MAX_CONCURRENT_RUNS: '100000',
+    ...e.moreEnv,
   };
   // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the runtime process there (open it in Chrome DevTools).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];

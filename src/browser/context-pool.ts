@@ -3,12 +3,10 @@ import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { DataCentreCode, HostOverrides } from '../zoho/data-centres.ts';
 import type { Chromium } from './chromium.ts';
-import { egressPolicyFor } from './egress-policy.ts';
-import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
+import type { EgressProxy } from './egress-proxy.ts';
+import { openUserContext } from './open-user-context.ts';
 import type { StorageState } from './storage-state.ts';
-
-/** Every page is this size: what the screenshot shows and what the live view maps clicks onto. */
-export const VIEWPORT = { width: 1280, height: 800 } as const;
+import { createWakeList } from './wake-list.ts';
 
 /** Which session a context holds: a user's, for one DC, at one stored version. */
 export interface ContextKey {
@@ -48,14 +46,6 @@ export interface ContextPoolDeps {
   logger: Logger;
 }
 
-/** Options every browser context gets: fixed viewport, no downloads, no service workers, its own proxy. */
-export function contextOptions(proxy: EgressProxy, storageState?: StorageState) {
-  return {
-    viewport: VIEWPORT, deviceScaleFactor: 1, acceptDownloads: false, serviceWorkers: 'block' as const, locale: 'en-US',
-    proxy: { server: proxy.url }, ...(storageState ? { storageState } : {}),
-  };
-}
-
 /**
  * A browser context per user while in use: it holds that user's Zoho web session and its own
  * egress proxy, is shared by that user's concurrent calls, closes after `idleMs` without a call,
@@ -67,13 +57,7 @@ export function createContextPool(deps: ContextPoolDeps) {
   const all = new Set<Entry>();
   const current = new Map<string, Entry>();
   const creating = new Map<string, Promise<Entry>>();
-  let waiters: Array<() => void> = [];
-
-  const wake = () => {
-    const woken = waiters;
-    waiters = [];
-    for (const w of woken) w();
-  };
+  const changes = createWakeList();
 
   async function closeEntry(entry: Entry): Promise<void> {
     if (!all.delete(entry)) return;
@@ -81,7 +65,7 @@ export function createContextPool(deps: ContextPoolDeps) {
     if (current.get(entry.userId) === entry) current.delete(entry.userId);
     await entry.context.close().catch(() => {});
     await entry.proxy.close();
-    wake();
+    changes.wakeAll();
   }
 
   function retire(entry: Entry): void {
@@ -100,38 +84,17 @@ export function createContextPool(deps: ContextPoolDeps) {
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new AppError('BROWSER_UNAVAILABLE', 'Every browser context is busy; try again shortly.', { retryAfter: 5, details: { reason: 'busy' } });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, left);
-        const onAbort = () => reject(signal!.reason);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        waiters.push(() => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        });
-      });
+      await changes.wait(left, signal);
     }
   }
 
   async function create(key: ContextKey, loadState: () => Promise<StorageState>, signal?: AbortSignal): Promise<Entry> {
     await room(signal);
-    const proxy = await startEgressProxy({
-      policy: egressPolicyFor(key.dc, deps.overrides, 'browse'),
-      onRefused: (target, reason) => deps.logger.warn('browser.egress_refused', { userId: key.userId, target, reason }),
-    });
-    try {
-      const browser = await deps.chromium.browser();
-      const context = await browser.newContext(contextOptions(proxy, await loadState()));
-      // A page may open a popup (window.open, target=_blank); no call looks at it, so it is closed at once.
-      context.on('page', (page) => void page.opener().then((opener) => opener && page.close()).catch(() => {}));
-      // Born held by the call that made it, so no other call's eviction can close it first.
-      const entry: Entry = { ...key, context, proxy, pages: 1, lastUsed: Date.now(), retired: false };
-      all.add(entry);
-      return entry;
-    } catch (error) {
-      await proxy.close();
-      throw error;
-    }
+    const { context, proxy } = await openUserContext(deps, key, await loadState());
+    // Born held by the call that made it, so no other call's eviction can close it first.
+    const entry: Entry = { ...key, context, proxy, pages: 1, lastUsed: Date.now(), retired: false };
+    all.add(entry);
+    return entry;
   }
 
   /** The user's context for that session, held (its page count raised before anything else can close it). */
@@ -176,7 +139,7 @@ export function createContextPool(deps: ContextPoolDeps) {
     clearTimeout(entry.idleTimer);
     entry.idleTimer = setTimeout(() => void closeEntry(entry), deps.idleMs);
     entry.idleTimer.unref();
-    wake();
+    changes.wakeAll();
   }
 
   return {

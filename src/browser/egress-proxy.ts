@@ -1,11 +1,9 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect, isIP, type AddressInfo, type Socket } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { createAddressCheck, type Lookup } from './address-check.ts';
 import { allowsTunnel, allowsUrl, type EgressPolicy } from './egress-policy.ts';
-import { isPublicAddress } from './private-address.ts';
 
-/** Resolves a host name to its addresses (injectable: tests make a Zoho host resolve to a private address). */
-export type Lookup = (host: string) => Promise<string[]>;
 
 export interface EgressProxy {
   /** `http://127.0.0.1:<port>`: what a browser context is told to use for every request. */
@@ -40,7 +38,7 @@ const systemLookup: Lookup = async (host) => (await dnsLookup(host, { all: true,
  * and never answers a refused request with anything but a bare 403.
  */
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
-  const lookup = options.lookup ?? systemLookup;
+  const resolveAllowed = createAddressCheck(options.policy, options.lookup ?? systemLookup);
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const sockets = new Set<Socket>();
   let refused = 0;
@@ -51,21 +49,6 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     lastRefused = target;
     options.onRefused?.(target, reason);
   };
-
-  /** The address to connect to, or undefined when the host must not be reached. */
-  async function resolveAllowed(hostname: string): Promise<string | undefined> {
-    const bare = hostname.replace(/^\[(.*)\]$/, '$1');
-    let addresses: string[];
-    try {
-      addresses = isIP(bare) ? [bare] : await lookup(bare);
-    } catch {
-      return undefined;
-    }
-    if (addresses.length === 0) return undefined;
-    if (options.policy.trustedHosts.has(hostname)) return addresses[0];
-    // Every address must be public: a name that also resolves privately could be rebound to it.
-    return addresses.every(isPublicAddress) ? addresses[0] : undefined;
-  }
 
   async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let url: URL;

@@ -1,7 +1,7 @@
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { z } from 'zod';
 import type { Logger } from '../log.ts';
-import { VIEWPORT } from './context-pool.ts';
+import { VIEWPORT } from './context-options.ts';
 
 /** One picture of the headless page: a JPEG (base64) and the viewport size it shows, in CSS pixels. */
 export interface Frame {

@@ -3,7 +3,7 @@ import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { DataCentreCode, HostOverrides } from '../zoho/data-centres.ts';
 import type { Chromium } from './chromium.ts';
-import { contextOptions } from './context-pool.ts';
+import { contextOptions } from './context-options.ts';
 import { egressPolicyFor, webOriginsFor, type WebOrigins } from './egress-policy.ts';
 import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
 import { createLiveView, type LiveView } from './live-view.ts';

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { explain, leftZoho, loginRequired } from './browser-errors.ts';
 import type { DataCentreCode, HostOverrides } from '../zoho/data-centres.ts';
 import type { BrowserCallOptions, BrowserPageResult, WebApp } from './browser-client.ts';
 import type { ContextPool, Lease } from './context-pool.ts';
@@ -36,11 +37,6 @@ export interface BrowserUser {
 /** Where a call without `path` goes. Desk: `/agent/`, which Zoho sends on to the user's portal (UNVERIFIED). */
 const homeOf = (app: WebApp, crmOrgId?: string | null) =>
   app === 'crm' ? (crmOrgId ? `/crm/org${crmOrgId}/tab/Home/begin` : '/crm/') : '/agent/';
-
-export const loginRequired = (why: 'none' | 'expired') =>
-  new AppError('BROWSER_LOGIN_REQUIRED', why === 'none'
-    ? 'There is no Zoho web session for this user: sign in to Zoho through POST /api/browser/login first.'
-    : 'The Zoho web session has expired: sign in to Zoho again through POST /api/browser/login.', { details: { url: '/api/browser/login' } });
 
 /**
  * One browser call: checks the path, opens it in the user's own Zoho web session, waits for the
@@ -135,35 +131,4 @@ async function keepCookiesFresh(deps: NavigateDeps, lease: Lease, v: Visit): Pro
   if (JSON.stringify(fresh) === JSON.stringify(keepZohoSession(v.state, v.web))) return;
   const version = await deps.sessions.refresh(v.user.userId, v.user.dc, lease.version(), fresh);
   if (version !== undefined) lease.setVersion(version);
-}
-
-/** `target`: the page URL it ended on, or the origin / host:port the proxy refused. */
-const leftZoho = (target: string) =>
-  new AppError('BROWSER_NAVIGATION_REFUSED', `The page tried to leave the Zoho web hosts (to ${hostOf(target)}); the request was refused.`);
-
-/** The host of a URL, or a `host:port` as it is. */
-const hostOf = (target: string) => {
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target.slice(0, 100);
-  try {
-    return new URL(target).host || new URL(target).protocol;
-  } catch {
-    return target.slice(0, 100);
-  }
-};
-
-/** Playwright's failures in the contract's terms; the caller's own abort passes through as it is. */
-function explain(error: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal | undefined, timeoutMs: number): unknown {
-  if (error instanceof AppError) return error;
-  if (callerSignal?.aborted) return callerSignal.reason ?? error;
-  const message = String((error as Error)?.message ?? '');
-  if (deadline?.aborted || (deadline && (error as Error)?.name === 'TimeoutError')) {
-    return new AppError('TIMEOUT', `The page did not finish loading within ${Math.round(timeoutMs / 1000)} s; it was closed.`);
-  }
-  if (/net::ERR_/.test(message)) {
-    return new AppError('ZOHO_UNAVAILABLE', `Zoho's web UI did not answer (${/net::ERR_[A-Z_]+/.exec(message)![0]}).`);
-  }
-  if (/has been closed|Target closed|Browser closed/i.test(message)) {
-    return new AppError('BROWSER_UNAVAILABLE', 'The browser closed during the call; try again.', { details: { reason: 'closed' } });
-  }
-  return error;
 }

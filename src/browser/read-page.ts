@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { AppError } from '../errors.ts';
-import { VIEWPORT } from './context-pool.ts';
+import { VIEWPORT } from './context-options.ts';
 import type { WebOrigins } from './egress-policy.ts';
 
 /** A screenshot is cut to this size: JPEG quality steps down until it fits. */
