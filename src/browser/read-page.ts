@@ -25,13 +25,21 @@ export async function showsSignInForm(page: Page): Promise<boolean> {
   return (await page.locator('input[type="password"]:visible').count()) > 0;
 }
 
-/** The title and the visible text, whitespace folded and cut short (read in Playwright's own world, not the page's). */
+/**
+ * The title and the visible text, whitespace folded and cut short: one round trip to the page. Read
+ * in the page's own world, so the page could make them say anything; they are data for the model
+ * (wrapped as untrusted tool output), so only their type and length are checked.
+ */
 export async function readText(page: Page, timeoutMs: number): Promise<{ title: string; summary: string }> {
-  const title = (await page.title()).trim().slice(0, 300);
-  const text = await page.locator('body').innerText({ timeout: timeoutMs }).catch(() => '');
-  const folded = text.replace(/[ \t\f\v\r]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
+  const read = page.evaluate(() => [document.title, document.body?.innerText ?? ''] as const).catch(() => undefined);
+  let expire!: () => void;
+  const timeout = new Promise<undefined>((resolve) => (expire = () => resolve(undefined)));
+  const timer = setTimeout(expire, timeoutMs);
+  const [title, text] = (await Promise.race([read, timeout]).finally(() => clearTimeout(timer))) ?? ['', ''];
+  const asText = (value: unknown, max: number) => (typeof value === 'string' ? value : '').slice(0, max);
+  const folded = asText(text, 100_000).replace(/[ \t\f\v\r]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
   const summary = folded.length > SUMMARY_CHARS ? `${folded.slice(0, SUMMARY_CHARS)} [...]` : folded;
-  return { title, summary };
+  return { title: asText(title, 300).trim(), summary };
 }
 
 /** The viewport as JPEG (1280x800), at the best quality that fits MAX_SCREENSHOT_BYTES. */
