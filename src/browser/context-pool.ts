@@ -57,6 +57,8 @@ export function createContextPool(deps: ContextPoolDeps) {
   const all = new Set<Entry>();
   const current = new Map<string, Entry>();
   const creating = new Map<string, Promise<Entry>>();
+  /** Contexts being opened: counted against the cap from the moment room was found for them. */
+  let reserved = 0;
   const changes = createWakeList();
 
   async function closeEntry(entry: Entry): Promise<void> {
@@ -74,9 +76,10 @@ export function createContextPool(deps: ContextPoolDeps) {
     if (entry.pages === 0) void closeEntry(entry);
   }
 
+  /** Waits until a context may be opened, closing idle ones to make room, and reserves its place. */
   async function room(signal: AbortSignal | undefined): Promise<void> {
     const deadline = Date.now() + deps.waitMs;
-    while (all.size + creating.size >= deps.maxContexts) {
+    while (all.size + reserved >= deps.maxContexts) {
       const idle = [...all].filter((e) => e.pages === 0).sort((a, b) => a.lastUsed - b.lastUsed)[0];
       if (idle) {
         await closeEntry(idle);
@@ -86,15 +89,21 @@ export function createContextPool(deps: ContextPoolDeps) {
       if (left <= 0) throw new AppError('BROWSER_UNAVAILABLE', 'Every browser context is busy; try again shortly.', { retryAfter: 5, details: { reason: 'busy' } });
       await changes.wait(left, signal);
     }
+    reserved += 1;
   }
 
   async function create(key: ContextKey, loadState: () => Promise<StorageState>, signal?: AbortSignal): Promise<Entry> {
     await room(signal);
-    const { context, proxy } = await openUserContext(deps, key, await loadState());
-    // Born held by the call that made it, so no other call's eviction can close it first.
-    const entry: Entry = { ...key, context, proxy, pages: 1, lastUsed: Date.now(), retired: false };
-    all.add(entry);
-    return entry;
+    try {
+      const { context, proxy } = await openUserContext(deps, key, await loadState());
+      // Born held by the call that made it, so no other call's eviction can close it first.
+      const entry: Entry = { ...key, context, proxy, pages: 1, lastUsed: Date.now(), retired: false };
+      all.add(entry);
+      return entry;
+    } finally {
+      reserved -= 1;
+      changes.wakeAll();
+    }
   }
 
   /** The user's context for that session, held (its page count raised before anything else can close it). */
@@ -164,7 +173,7 @@ export function createContextPool(deps: ContextPoolDeps) {
     async closeUser(userId: string): Promise<void> {
       await Promise.all([...all].filter((e) => e.userId === userId).map((e) => (e.pages === 0 ? closeEntry(e) : retire(e))));
     },
-    stats: () => ({ contexts: all.size, pages: [...all].reduce((n, e) => n + e.pages, 0) }),
+    stats: () => ({ contexts: all.size, opening: reserved, pages: [...all].reduce((n, e) => n + e.pages, 0) }),
     async close(): Promise<void> {
       await Promise.all([...all].map(closeEntry));
     },

@@ -1,6 +1,8 @@
 // browser_navigate_and_screenshot in Debian's Chromium against the fake Zoho web UI.
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserSessionStore } from '../../src/browser/session-store.ts';
+import { createTokenCipher } from '../../src/crypto/token-cipher.ts';
 import { toolCalls } from '../../src/db/schema.ts';
 import { readSse, serveApp } from '../support/serve.ts';
 import { ADA, BOB, chromiumOrSkip, startBrowserRig, TOOL, type BrowserRig } from './rig.ts';
@@ -93,13 +95,23 @@ function jpegSize(bytes: Uint8Array): { width: number; height: number } {
 
   it('keeps two users\' sessions apart, even when their calls run at once', async () => {
     expect((await rig.importSession(BOB)).status).toBe(200);
-    const calls = await Promise.all([ADA, BOB, ADA, BOB, ADA, BOB].map((p) => call(p.user, { app: 'crm' }).then((r) => ({ p, r }))));
+    const calls = await Promise.all([ADA, BOB, ADA, BOB].map((p) => call(p.user, { app: 'crm' }).then((r) => ({ p, r }))));
     for (const { p, r } of calls) {
       expect(r.status).toBe(200);
       expect(r.body.result.summary).toContain(`Signed in as ${p.email}`);
       expect(r.body.result.summary).not.toContain(p === ADA ? BOB.email : ADA.email);
     }
     expect(rig.t.runtime.browser.stats().contexts).toBe(2);
+  });
+
+  it('uses a session another instance saved meanwhile, not the copy in its open context', async () => {
+    expect((await call(ADA.user, { app: 'crm' })).body.result.summary).toContain(`Signed in as ${ADA.email}`);
+    // Another instance, sharing the database, stores a new session for Ada (here: one of Bob's web logins).
+    const elsewhere = new BrowserSessionStore(rig.t.runtime.database.db, createTokenCipher(Buffer.from(rig.t.encryptionKey, 'base64')));
+    await elsewhere.save(ADA.user, 'com', rig.web.storageStateFor(BOB.email) as never);
+    expect((await call(ADA.user, { app: 'crm' })).body.result.summary).toContain(`Signed in as ${BOB.email}`);
+    expect((await rig.importSession(ADA)).status).toBe(200);
+    expect((await call(ADA.user, { app: 'crm' })).body.result.summary).toContain(`Signed in as ${ADA.email}`);
   });
 
   it('keeps the storage state unreadable in the raw row', async () => {

@@ -1,14 +1,17 @@
-// Every way off the Zoho hosts, in Chromium: each is refused, and the foreign host hears nothing.
+// Confinement in Chromium: every way off the Zoho hosts is refused and the foreign host hears
+// nothing; and the caps: one page and one context at a time here, idle contexts closed after 2 s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADA, chromiumOrSkip, startBrowserRig, type BrowserRig } from './rig.ts';
+import { ADA, BOB, chromiumOrSkip, startBrowserRig, type BrowserRig } from './rig.ts';
 
-(chromiumOrSkip('egress') ? describe : describe.skip)('browser egress confinement', () => {
+(chromiumOrSkip('confinement') ? describe : describe.skip)('browser confinement', () => {
   let rig: BrowserRig;
 
   beforeAll(async () => {
-    rig = await startBrowserRig();
+    rig = await startBrowserRig({ env: { BROWSER_MAX_PAGES: '1', BROWSER_MAX_CONTEXTS: '1', BROWSER_IDLE_SECONDS: '2' } });
     await rig.connect(ADA);
+    await rig.connect(BOB);
     expect((await rig.importSession(ADA)).status).toBe(200);
+    expect((await rig.importSession(BOB)).status).toBe(200);
   });
   afterAll(async () => {
     await rig?.close();
@@ -71,6 +74,32 @@ import { ADA, chromiumOrSkip, startBrowserRig, type BrowserRig } from './rig.ts'
     if (status === 200) expect(body.result.url).toBe(`${rig.web.crmUrl}/crm/tests/file-escape`);
     else expect(body.error.code).toBe('BROWSER_NAVIGATION_REFUSED');
     expect(JSON.stringify(body)).not.toContain('root:');
+  });
+
+  it('queues calls past the page cap and refuses at once when the queue is full', async () => {
+    // One page, four waiting: of six calls at once, five run one after another and one is refused.
+    const results = await Promise.all(Array.from({ length: 6 }, () => rig.callTool(ADA.user, { app: 'crm' })
+      .then(async (res) => ({ status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any }))));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(5);
+    const refused = results.filter((r) => r.status !== 200);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ status: 503, body: { error: { code: 'BROWSER_UNAVAILABLE' } } });
+    expect(Number(refused[0]!.retryAfter)).toBeGreaterThan(0);
+  });
+
+  it('closes the least recently used idle context to open another user\'s past the context cap', async () => {
+    expect((await call('/crm/org9001/tab/Home/begin')).status).toBe(200);
+    const bob = await rig.callTool(BOB.user, { app: 'crm' });
+    expect(((await bob.json()) as any).result.summary).toContain(`Signed in as ${BOB.email}`);
+    expect(rig.t.runtime.browser.stats().contexts).toBe(1);
+    expect(((await call('/crm/org9001/tab/Home/begin')).body.result.summary)).toContain(`Signed in as ${ADA.email}`);
+  });
+
+  it('closes a context once it has been idle for BROWSER_IDLE_SECONDS', async () => {
+    expect((await call('/crm/org9001/tab/Home/begin')).status).toBe(200);
+    expect(rig.t.runtime.browser.stats().contexts).toBe(1);
+    await expect.poll(() => rig.t.runtime.browser.stats().contexts, { timeout: 5000, interval: 200 }).toBe(0);
+    expect((await call('/crm/org9001/tab/Home/begin')).status).toBe(200);
   });
 
   it('still opens the pages it may', async () => {
