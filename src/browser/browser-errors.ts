@@ -31,7 +31,7 @@ export function explain(error: unknown, callerSignal: AbortSignal | undefined, d
   if (/net::ERR_/.test(message)) {
     return new AppError('ZOHO_UNAVAILABLE', `Zoho's web UI did not answer (${/net::ERR_[A-Z_]+/.exec(message)![0]}).`);
   }
-  if (/has been closed|Target closed|Browser closed/i.test(message)) {
+  if (/has been closed|Target closed|Browser closed|crash/i.test(message)) {
     return new AppError('BROWSER_UNAVAILABLE', 'The browser closed during the call; try again.', { details: { reason: 'closed' } });
   }
   return error;

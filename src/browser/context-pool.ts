@@ -80,7 +80,8 @@ export function createContextPool(deps: ContextPoolDeps) {
   async function room(signal: AbortSignal | undefined): Promise<void> {
     const deadline = Date.now() + deps.waitMs;
     while (all.size + reserved >= deps.maxContexts) {
-      const idle = [...all].filter((e) => e.pages === 0).sort((a, b) => a.lastUsed - b.lastUsed)[0];
+      const dead = [...all].find((e) => !e.context.browser()?.isConnected());
+      const idle = dead ?? [...all].filter((e) => e.pages === 0).sort((a, b) => a.lastUsed - b.lastUsed)[0];
       if (idle) {
         await closeEntry(idle);
         continue;
@@ -111,6 +112,11 @@ export function createContextPool(deps: ContextPoolDeps) {
     const tag = `${key.dc}:${key.version}`;
     for (;;) {
       const existing = current.get(key.userId);
+      // Chromium died (and is launched again on demand): its contexts are gone with it.
+      if (existing && !existing.context.browser()?.isConnected()) {
+        await closeEntry(existing);
+        continue;
+      }
       if (existing && `${existing.dc}:${existing.version}` === tag) return hold(existing);
       const pending = creating.get(key.userId);
       if (pending) {

@@ -1,4 +1,5 @@
 // browser_navigate_and_screenshot in Debian's Chromium against the fake Zoho web UI.
+import { readdirSync, readFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserSessionStore } from '../../src/browser/session-store.ts';
@@ -6,6 +7,19 @@ import { createTokenCipher } from '../../src/crypto/token-cipher.ts';
 import { toolCalls } from '../../src/db/schema.ts';
 import { readSse, serveApp } from '../support/serve.ts';
 import { ADA, BOB, chromiumOrSkip, startBrowserRig, TOOL, type BrowserRig } from './rig.ts';
+
+/** The Chromium browser processes this test process started (the runtime's, in process here). */
+function chromiumChildren(): number[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      return ppid === process.pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--remote-debugging-pipe');
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
 
 /** Width and height from a JPEG's start-of-frame marker. */
 function jpegSize(bytes: Uint8Array): { width: number; height: number } {
@@ -156,6 +170,18 @@ function jpegSize(bytes: Uint8Array): { width: number; height: number } {
     } finally {
       await server.close();
     }
+  });
+
+  it('launches Chromium again when it died, and the next call works', async () => {
+    expect((await rig.importSession(ADA)).status).toBe(200);
+    expect((await call(ADA.user, { app: 'crm' })).status).toBe(200);
+    const pids = chromiumChildren();
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    await expect.poll(() => rig.t.runtime.browser.stats().chromium, { timeout: 5000 }).toBe(false);
+    const again = await call(ADA.user, { app: 'crm' });
+    expect(again.status).toBe(200);
+    expect(again.body.result.summary).toContain(`Signed in as ${ADA.email}`);
   });
 
   it('treats an expired Zoho cookie as signed out: login required again, once, with no retry', async () => {
