@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import type { ChatCompletionContentPart, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { ChatCompletionContentPart, ChatCompletionFunctionTool, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ScreenshotStore } from '../browser/screenshot-store.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -12,7 +12,7 @@ const MAX_IMAGES = 4;
 /** The screenshot id as our own JSON writes it: a key outside any string, which page text cannot forge (its quotes are escaped). */
 const SCREENSHOT_ID = /"screenshot":\{"id":"([A-Za-z0-9_-]{8,64})"/;
 
-type StepRequest = { model: string; messages: ChatCompletionMessageParam[]; tools: ChatCompletionTool[] };
+type StepRequest = { model: string; messages: ChatCompletionMessageParam[]; tools: ChatCompletionFunctionTool[] };
 
 export interface ToolImages {
   /**

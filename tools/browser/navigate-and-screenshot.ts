@@ -6,13 +6,10 @@ export const browserNavigateAndScreenshot = defineTool({
   app: 'browser',
   effect: 'read',
   description: [
-    "Open a page of the user's own Zoho CRM or Zoho Desk web UI, signed in as the user, and see it: returns the page URL,",
-    'its title, a short text summary, and a screenshot that you receive as an image. Use it for what only the web UI shows',
-    '(a record page as the user sees it with its layout, widgets and blueprint state, a dashboard, a report); use the API',
-    'tools for data. It only looks: it never clicks or types. path is a path on the web host; CRM record:',
-    '/crm/tab/{Module}/{recordId} (the org is added for you), e.g. /crm/tab/Leads/5725767000000412345; Desk ticket:',
-    '/agent/{portal}/{department}/tickets/details/{ticketId}. Without path it opens the home page.',
-    'If it fails with BROWSER_LOGIN_REQUIRED, tell the user to sign in to Zoho in the browser and then ask again.',
+    "See a page of the user's Zoho CRM or Desk web UI as they see it (layout, widgets, blueprint state, a dashboard, a report):",
+    'returns its url, title, a text summary and a screenshot you receive as an image. Read only: it never clicks or types.',
+    'path: CRM record /crm/tab/{Module}/{recordId} (the org is added); Desk ticket /agent/{portal}/{department}/tickets/details/{id};',
+    'none: the home page. On BROWSER_LOGIN_REQUIRED ask the user to sign in to Zoho in the browser, then try again.',
     'Example: {"app":"crm","path":"/crm/tab/Leads/5725767000000412345"}',
   ].join(' '),
   input: z.object({
