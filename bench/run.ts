@@ -1,5 +1,6 @@
 // `npm run bench`: the benchmarks in sequence (or one: `npm run bench -- tools-array`). A MISS is printed, not a failure; a crash exits 1.
 import { runBrowserBench } from './browser.ts';
+import { runCallerAuthBench } from './caller-auth.ts';
 import { runChatStreamBench } from './chat-stream.ts';
 import { runToolCallBench } from './tool-call.ts';
 import { runToolsArrayBench } from './tools-array.ts';
@@ -16,6 +17,10 @@ try {
   }
   if (!only || only === 'chat-stream') {
     await runChatStreamBench();
+    console.log(`  ${load()}`);
+  }
+  if (!only || only === 'caller-auth') {
+    await runCallerAuthBench();
     console.log(`  ${load()}`);
   }
   if (!only || only === 'browser') {
