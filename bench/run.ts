@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark in sequence, or one by name (`npm run bench -- compare`).
 // A MISS is printed, not a failure; a crash exits 1. BENCH_QUICK=1 makes bench/compare a short pass.
+import { runBrowserBench } from './browser.ts';
 import { runCallerAuthBench } from './caller-auth.ts';
 import { runChatStreamBench } from './chat-stream.ts';
 import { runCompareBench } from './compare.ts';
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => unknown> = {
   'tool-call': runToolCallBench,
   'chat-stream': runChatStreamBench,
   'caller-auth': runCallerAuthBench,
+  browser: runBrowserBench,
   compare: runCompareBench,
 };
 

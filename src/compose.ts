@@ -20,6 +20,11 @@ import { createRateLimiter } from './budgets/rate-limiter.ts';
 import { createRunSlots } from './budgets/run-slots.ts';
 import { webRoutes } from './http/routes/web.ts';
 import { createOpenRouterClient } from './llm/openrouter-client.ts';
+import { createToolImages } from './agent/tool-images.ts';
+import { createBrowserService } from './browser/browser-service.ts';
+import { browserRoutes } from './http/routes/browser.ts';
+import { liveViewRoutes } from './http/routes/browser-live-view.ts';
+import { createGetToolApi } from './tools/tool-api.ts';
 import { createToolExecutor } from './tools/execute-tool-with-repair.ts';
 import { createParamPreparer } from './tools/prepare-params.ts';
 import { createToolRegistry } from './tools/registry.ts';
@@ -89,7 +94,14 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   const importConnection = createConnectionImport({
     clients, saveConnection, scopes: config.zoho.scopes, overrides, logger: parts.logger, fetch: parts.fetch, now: parts.now,
   });
-  const registry = createToolRegistry(allTools);
+  const browser = createBrowserService({
+    settings: config.browser, db: database.db, cipher, connections: store, overrides, defaultDc: config.zoho.defaultDc, logger: parts.logger, now: parts.now,
+  });
+  // No Chromium: the browser tool is not offered, and GET /api/tools says why.
+  const unavailableTools = browser.unavailable
+    ? allTools.filter((t) => t.app === 'browser').map((t) => ({ name: t.name, app: t.app, reason: browser.unavailable! }))
+    : [];
+  const registry = createToolRegistry(browser.unavailable ? allTools.filter((t) => t.app !== 'browser') : allTools);
   const llm = config.openrouter.apiKey
     ? createOpenRouterClient({ apiKey: config.openrouter.apiKey, baseUrl: config.openrouter.baseUrl, maxRetries: parts.llmMaxRetries })
     : undefined;
@@ -106,7 +118,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     defaults: { timeoutMs: config.tools.timeoutMs, retryBaseMs: parts.retryBaseMs },
   });
   const prepareParams = createParamPreparer({ ...repairDeps, timeoutMs: config.tools.timeoutMs });
-  const toolDeps = { registry, executeToolWithRepair, getZohoApi };
+  const toolDeps = { registry, executeToolWithRepair, getZohoApi: createGetToolApi(getZohoApi, browser.getBrowserApi) };
   const rateLimiter = createRateLimiter(database.db, config.rateLimitPerMinute, { now: parts.now, logger: parts.logger });
   const pendingRuns = new PendingRunStore(database.db, parts.now);
   const conversations = new ConversationStore(database.db);
@@ -128,9 +140,11 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     store,
     clients,
     rateLimiter,
-    webRoutes: webRoutes({ jwtSecret: config.auth.jwtSecret, devLogin: config.env !== 'production' }),
+    webRoutes: webRoutes({ jwtSecret: config.auth.jwtSecret, devLogin: config.env !== 'production' })
+      .route('/browser-login', liveViewRoutes({ browser, heartbeatMs: parts.heartbeatMs })),
     apiRoutes: [
-      { path: '/tools', routes: toolRoutes({ ...toolDeps, rateLimiter, logger: parts.logger, heartbeatMs: parts.heartbeatMs }) },
+      { path: '/tools', routes: toolRoutes({ ...toolDeps, rateLimiter, logger: parts.logger, heartbeatMs: parts.heartbeatMs, unavailable: unavailableTools }) },
+      { path: '/browser', routes: browserRoutes({ browser, rateLimiter }) },
       {
         path: '/chat',
         routes: chatRoutes({
@@ -149,6 +163,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
           runTimeoutMs: config.chat.runTimeoutMs,
           approvalTtlMs: config.chat.approvalTtlMs,
           autoApproveWrites: config.chat.autoApproveWrites,
+          toolImages: createToolImages({ screenshots: browser.screenshots, logger: parts.logger }),
           rateLimiter,
           runSlots: createRunSlots(database.db, config.chat.maxConcurrentRuns, config.chat.runTimeoutMs + 60_000, parts.now),
           logger: parts.logger,
@@ -159,8 +174,9 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   });
   return {
     config, database, store, oauth, clients, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns,
-    conversations, callLog, runLog, rateLimiter, app,
+    conversations, callLog, runLog, rateLimiter, browser, app,
     async close() {
+      await browser.close();
       await Promise.all([callLog.flush(), runLog.flush(), rateLimiter.sync()]);
       await database.close();
     },

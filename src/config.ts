@@ -39,6 +39,8 @@ export const envSchema = z.object({
   ZOHO_ACCOUNTS_URL: optionalUrl,
   ZOHO_API_URL: optionalUrl,
   ZOHO_DESK_URL: optionalUrl,
+  ZOHO_CRM_WEB_URL: optionalUrl,
+  ZOHO_DESK_WEB_URL: optionalUrl,
   OPENROUTER_API_KEY: z.string().min(1).optional(),
   OPENROUTER_BASE_URL: z.string().url().default('https://openrouter.ai/api/v1'),
   OPENROUTER_MODEL: z.string().min(1).default(DEFAULT_OPENROUTER_MODEL),
@@ -51,6 +53,13 @@ export const envSchema = z.object({
   CHAT_AUTO_APPROVE_WRITES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   APPROVAL_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  BROWSER_EXECUTABLE_PATH: z.string().trim().min(1).optional(),
+  BROWSER_MAX_CONTEXTS: z.coerce.number().int().min(1).max(200).default(8),
+  BROWSER_MAX_PAGES: z.coerce.number().int().min(1).max(200).default(4),
+  BROWSER_IDLE_SECONDS: z.coerce.number().int().min(1).default(300),
+  BROWSER_CALL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  BROWSER_SCREENSHOT_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  BROWSER_LOGIN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUTH_JWKS_URL: z.string().trim().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').optional(),
   AUTH_JWT_ISSUER: z.string().trim().min(1).optional(),
@@ -86,8 +95,10 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
 /**
  * Shapes the env into the config object the app uses. Secrets must be resolved already;
  * AUTH_JWT_SECRET may be absent only when AUTH_JWKS_URL is set (load-config.ts checks it).
+ * `searchPath` is where a bare BROWSER_EXECUTABLE_PATH (default `chromium`) is looked for: the
+ * system's PATH, which is no setting of ours and so not in the schema.
  */
-export function toConfig(env: Env & { TOKEN_ENCRYPTION_KEY: string }) {
+export function toConfig(env: Env & { TOKEN_ENCRYPTION_KEY: string }, searchPath = process.env.PATH ?? '') {
   const tokenEncryptionKey = Buffer.from(env.TOKEN_ENCRYPTION_KEY, 'base64');
   return {
     env: env.NODE_ENV,
@@ -105,6 +116,8 @@ export function toConfig(env: Env & { TOKEN_ENCRYPTION_KEY: string }) {
         accountsUrl: env.ZOHO_ACCOUNTS_URL,
         apiUrl: env.ZOHO_API_URL,
         deskUrl: env.ZOHO_DESK_URL,
+        crmWebUrl: env.ZOHO_CRM_WEB_URL,
+        deskWebUrl: env.ZOHO_DESK_WEB_URL,
       },
     },
     openrouter: {
@@ -122,6 +135,16 @@ export function toConfig(env: Env & { TOKEN_ENCRYPTION_KEY: string }) {
       approvalTtlMs: env.APPROVAL_TTL_SECONDS * 1000,
     },
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    browser: {
+      executable: env.BROWSER_EXECUTABLE_PATH ?? 'chromium',
+      searchPath,
+      maxContexts: env.BROWSER_MAX_CONTEXTS,
+      maxPages: env.BROWSER_MAX_PAGES,
+      idleMs: env.BROWSER_IDLE_SECONDS * 1000,
+      callTimeoutMs: env.BROWSER_CALL_TIMEOUT_MS,
+      screenshotTtlMs: env.BROWSER_SCREENSHOT_TTL_SECONDS * 1000,
+      loginTtlMs: env.BROWSER_LOGIN_TTL_SECONDS * 1000,
+    },
     auth: {
       /** HS256 secret for callers' JWTs; absent when only the identity provider's keys are trusted. */
       jwtSecret: env.AUTH_JWT_SECRET,

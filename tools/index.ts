@@ -1,4 +1,5 @@
 import type { AnyTool } from '../src/tools/define-tool.ts';
+import { browserNavigateAndScreenshot } from './browser/navigate-and-screenshot.ts';
 import { crmAddNote } from './crm/add-note.ts';
 import { crmCoqlQuery } from './crm/coql-query.ts';
 import { crmCreateRecord } from './crm/create-record.ts';
@@ -102,4 +103,6 @@ export const allTools: readonly AnyTool[] = [
   deskUpdateContact,
   deskSearchArticles,
   deskGetArticle,
+  // The user's Zoho web UI, in a headless browser (read only)
+  browserNavigateAndScreenshot,
 ];

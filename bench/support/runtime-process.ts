@@ -31,6 +31,8 @@ export interface RuntimeEnv {
    * it to the caller (startCpuProfile / stopCpuProfile around the phase it measures).
    */
   cpuProfile?: 'life' | 'phase';
+  /** More variables for the runtime (they win over the ones above). */
+  moreEnv?: Record<string, string>;
 }
 
 const CHILD = fileURLToPath(new URL('./runtime-child.ts', import.meta.url));
@@ -58,6 +60,7 @@ export async function startRuntimeProcess(e: RuntimeEnv): Promise<RuntimeProcess
     // rate limiter still counts every request and the run-slot rows are still written on every turn.
     RATE_LIMIT_PER_MINUTE: '1000000000',
     CHAT_MAX_CONCURRENT_RUNS: '100000',
+    ...e.moreEnv,
   };
   if (!databaseUrl) delete env.BENCH_DATABASE_URL;
   const prof = process.env.BENCH_CPU_PROF && e.cpuProfile !== 'phase' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];

@@ -3,6 +3,7 @@ import { buildRuntime } from '../compose.ts';
 import { ConfigError, DEFAULT_ZOHO_SCOPES, type Config } from '../config.ts';
 import { loadConfig, readEnvironment } from '../load-config.ts';
 import { createLogger } from '../log.ts';
+import { checkBrowser } from './browser-checks.ts';
 import { runDoctor } from './checks.ts';
 import { databaseOpenFailed } from './database-checks.ts';
 import { checkEnvironment } from './env-checks.ts';
@@ -46,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     config = loadConfig({ environment });
     lines.push(pass('config parses', `NODE_ENV=${config.env}, ZOHO_DC=${config.zoho.defaultDc}`));
+    lines.push(checkBrowser(config.browser, Boolean(environment.BROWSER_EXECUTABLE_PATH)));
     const jwks = await checkJwks(config);
     if (jwks) lines.push(jwks);
   } catch (error) {

@@ -14,6 +14,8 @@
 import { plainWords, request } from './api.js';
 import { h, prettyJson } from './dom.js';
 import { renderMarkdown } from './markdown.js';
+import { browserLoginAction } from './browser-login.js';
+import { screenshotOf } from './screenshot.js';
 import { readEventStream } from './sse.js';
 
 const MAX_HISTORY = 200;
@@ -376,6 +378,8 @@ export function createChat(els, actions) {
         text = `Failed${suffix}: ${plain}${part.outcome.error?.message ? ` (${part.outcome.error.message})` : ''}`;
       }
       children.push(h('div', { class: 'tool-outcome' }, text));
+      const shot = screenshotOf(part);
+      if (shot) children.push(shot);
     }
     const details = h('details', {},
       h('summary', {}, part.outcome ? 'Parameters and result' : 'Parameters'),
@@ -392,6 +396,10 @@ export function createChat(els, actions) {
 
   function renderAction(message, part, el) {
     el.className = 'action';
+    if (part.code === 'browser_login_required') {
+      el.replaceChildren(browserLoginAction(part, { retry: () => send('I have signed in to Zoho in the browser; please try again.') }));
+      return;
+    }
     if (part.code === 'approval_required') {
       renderApproval(message, part, el);
       return;
