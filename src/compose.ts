@@ -48,7 +48,7 @@ export interface RuntimeParts {
  * tests build the runtime the same way, each with its own parts.
  */
 export async function buildRuntime(config: Config, parts: RuntimeParts) {
-  const database: Database = await openDatabase(parts.database ?? config.database);
+  const database: Database = await openDatabase(parts.database ?? config.database, parts.logger);
   const cipher = createTokenCipher(config.tokenEncryptionKey);
   const store = new ConnectionStore(database.db, cipher);
   const overrides = config.zoho.overrides;
