@@ -4,6 +4,7 @@ import { createTokenCipher } from './crypto/token-cipher.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './log.ts';
+import { createCircuitBreakers } from './zoho/circuit-breaker.ts';
 import { createConnectFlow } from './zoho/connect-flow.ts';
 import { createConnectionResolver } from './zoho/connection-resolver.ts';
 import { ConnectionStore } from './zoho/connection-store.ts';
@@ -41,6 +42,8 @@ export interface RuntimeParts {
   maxSteps?: number;
   /** Base of the full-jitter back-off between tool retries (tests shorten it). */
   retryBaseMs?: number;
+  /** How long a Zoho host's open circuit breaker answers by itself (tests shorten it). */
+  circuitOpenMs?: number;
 }
 
 /**
@@ -53,8 +56,10 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   const store = new ConnectionStore(database.db, cipher);
   const overrides = config.zoho.overrides;
   const { clientId, clientSecret, redirectUri } = config.zoho;
+  // One breaker per Zoho host for the whole instance: every user's calls to a failing host see it open.
+  const breakers = createCircuitBreakers({ logger: parts.logger, openMs: parts.circuitOpenMs });
   const oauth = clientId && clientSecret
-    ? new ZohoOAuth({ clientId, clientSecret, redirectUri, overrides, fetch: parts.fetch })
+    ? new ZohoOAuth({ clientId, clientSecret, redirectUri, overrides, fetch: breakers.wrap('accounts', parts.fetch) })
     : undefined;
   const resolver = createConnectionResolver({
     store,
@@ -64,7 +69,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     connectUrl: CONNECT_URL,
     now: parts.now,
   });
-  const { getZohoApi, listDeskOrganizations } = createZohoApiFactory({ resolver, store, overrides, connectUrl: CONNECT_URL, fetch: parts.fetch });
+  const { getZohoApi, listDeskOrganizations } = createZohoApiFactory({ resolver, store, overrides, connectUrl: CONNECT_URL, fetch: parts.fetch, breakers });
   const connectFlow = createConnectFlow({
     oauth,
     states: new OAuthStateStore(database.db, cipher, config.auth.jwtSecret, parts.now),
@@ -75,7 +80,8 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     defaultDc: config.zoho.defaultDc,
     overrides,
     logger: parts.logger,
-    fetch: parts.fetch,
+    // The connect flow's own Zoho call (the CRM org id) goes through the CRM breaker too.
+    fetch: breakers.wrap('crm', parts.fetch),
     now: parts.now,
   });
   const registry = createToolRegistry(allTools);

@@ -50,7 +50,7 @@ export async function runCallForModel(
   deps: AgentDeps, userId: string, callId: string, name: string, params: unknown, emit: EmitEvent, signal: AbortSignal,
 ): Promise<string> {
   const app: AppType = deps.registry.get(name)?.app ?? (name.startsWith('desk_') ? 'desk' : 'crm');
-  const outcome = await deps.executeToolWithRepair(() => deps.getZohoApi(userId, app), app, name, params, { callId, onEvent: emit, signal });
+  const outcome = await deps.executeToolWithRepair((s) => deps.getZohoApi(userId, app, { signal: s }), app, name, params, { callId, onEvent: emit, signal });
   if (signal.aborted) throw signal.reason;
   if (outcome.ok) return wrapToolOutput(name, capResult(outcome.result, deps.resultMaxChars).text);
   const action = actionFor(outcome.error);

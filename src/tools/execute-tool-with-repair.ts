@@ -40,8 +40,11 @@ export interface ToolExecutorDeps {
   defaults?: { timeoutMs?: number; maxAttempts?: number; retryBaseMs?: number };
 }
 
-/** The API a call runs against, or a function resolving it (so a missing connection becomes a failed result). */
-export type ApiSource<A extends AppType> = ZohoApiFor<A> | (() => Promise<ZohoApiFor<A>>);
+/**
+ * The API a call runs against, or a function resolving it (so a missing connection becomes a failed
+ * result); it gets the call's signal, so waiting for a token refresh ends at the call's deadline.
+ */
+export type ApiSource<A extends AppType> = ZohoApiFor<A> | ((signal: AbortSignal) => Promise<ZohoApiFor<A>>);
 
 export function createToolExecutor(deps: ToolExecutorDeps) {
   const defaultTimeoutMs = deps.defaults?.timeoutMs ?? 60_000;
@@ -73,7 +76,7 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
       if (tool.app !== appType) throw new AppError('INVALID_REQUEST', `${toolName} is a ${tool.app} tool, not ${appType}.`);
       let current = await validateWithRepair(tool, params, signal, repairEvent);
       sent = current;
-      const instance = typeof api === 'function' ? await api() : api;
+      const instance = typeof api === 'function' ? await api(signal) : api;
       userId = instance.userId;
       const client = instance.client as ClientFor<AppType>;
       if (tool.app === 'crm') {
