@@ -5,30 +5,23 @@ import { createMemoryLogger } from '../../src/log.ts';
 import { createConnectionResolver } from '../../src/zoho/connection-resolver.ts';
 import { ZohoOAuth } from '../../src/zoho/oauth.ts';
 import { testDatabases } from '../support/databases.ts';
-import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
-import { connectThroughOAuth, startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
+import type { FakeZoho } from '../support/fake-zoho.ts';
+import type { TestRuntime } from '../support/test-runtime.ts';
 import { sendRecorded, sleep } from './steady-load.ts';
+import { startZohoRig, type ZohoRig } from './zoho-rig.ts';
 
 const TOOL_TIMEOUT_MS = 3_000;
 
 describe.each(testDatabases())('Zoho\'s token endpoint hanging ($name)', (database) => {
+  let rig: ZohoRig;
   let fake: FakeZoho;
   let t: TestRuntime;
-  let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    fake = await startFakeZoho();
-    fake.addUser({ zuid: '70001', email: 'ada@example.com', orgId: '9001' });
-    const db = database.create();
-    drop = db.drop;
-    t = await startTestRuntime({ fake, database: db.options, env: { TOOL_TIMEOUT_MS: String(TOOL_TIMEOUT_MS), RATE_LIMIT_PER_MINUTE: '100000' } });
-    await connectThroughOAuth(t, fake, 'alice', '70001');
+    rig = await startZohoRig(database.create(), { env: { TOOL_TIMEOUT_MS: String(TOOL_TIMEOUT_MS) } });
+    ({ fake, t } = rig);
   });
-  afterAll(async () => {
-    await t.close();
-    await drop();
-    await fake.close();
-  });
+  afterAll(() => rig.close());
   beforeEach(async () => {
     fake.reset();
     await t.runtime.database.db.update(zohoConnections).set({ tokenExpiresAt: 0 }).where(eq(zohoConnections.appUserId, 'alice'));
