@@ -4,6 +4,7 @@ import { AppError, toErrorBody } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { EmitEvent } from '../stream/events.ts';
 import type { AppType, ZohoApiFor } from '../zoho/get-zoho-api.ts';
+import { markOutcomeUnknown } from '../zoho/outcome-unknown.ts';
 import { ZohoApiError } from '../zoho/zoho-api-error.ts';
 import { backoffDelayMs, sleep } from './backoff.ts';
 import { classifyFailure, describeZohoError } from './classify-failure.ts';
@@ -91,9 +92,10 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
           return finish({ ok: true, callId, result, attempts });
         } catch (error) {
           if (options.signal?.aborted) throw new AppError('ABORTED', 'The call was cancelled.', { cause: error });
-          if (deadline.aborted) throw new AppError('TIMEOUT', `${toolName} did not finish within the time limit.`, { cause: error });
+          const wrote = tool.effect !== 'read';
+          if (deadline.aborted) throw markOutcomeUnknown(new AppError('TIMEOUT', `${toolName} did not finish within the time limit.`, { cause: error }), wrote);
           const kind = classifyFailure(error, tool.effect);
-          if (kind === 'fail' || attempts >= maxAttempts) throw error;
+          if (kind === 'fail' || attempts >= maxAttempts) throw markOutcomeUnknown(error, wrote);
           if (kind === 'retry') {
             await waitBeforeRetry(error as ZohoApiError, attempts, signal, deadlineAt);
             continue;
