@@ -2,6 +2,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { toErrorBody } from '../errors.ts';
 import type { EmitEvent } from '../stream/events.ts';
 import { capResult } from '../tools/cap-result.ts';
+import type { AnyTool } from '../tools/define-tool.ts';
 import { actionFor } from '../tools/run-tool-by-name.ts';
 import type { AppType } from '../zoho/get-zoho-api.ts';
 import { hashParams } from './approvals/params-hash.ts';
@@ -27,7 +28,7 @@ export async function settleTurn(
     return { paused: false, toolMessages: parsed.map((p, i) => toolMessage(p.call.id, contents[i]!)) };
   }
   const paused: PausedCall[] = parsed.map((p, i) => {
-    const summary = p.tool?.summarize?.(p.params as never) ?? `Run ${p.call.name}.`;
+    const summary = summarize(p.tool, p.call.name, p.params);
     return needsApproval(p)
       ? { callId: p.call.id, tool: p.call.name, params: p.params, paramsHash: hashParams(p.params), summary }
       : { callId: p.call.id, tool: p.call.name, params: p.params, paramsHash: hashParams(p.params), summary, decision: 'auto', resultContent: contents[i] };
@@ -56,6 +57,15 @@ export async function runCallForModel(
   const action = actionFor(outcome.error);
   if (action) emit({ type: 'action_required', data: action });
   return wrapToolOutput(name, JSON.stringify({ ok: false, error: toErrorBody(outcome.error) }));
+}
+
+/** A tool's summary of its params; the model's params are not validated yet, so one that breaks it gets the plain one. */
+function summarize(tool: AnyTool | undefined, name: string, params: unknown): string {
+  try {
+    return tool?.summarize?.(params as never) ?? `Run ${name}.`;
+  } catch {
+    return `Run ${name}.`;
+  }
 }
 
 export const toolMessage = (callId: string, content: string): ChatCompletionMessageParam => ({ role: 'tool', tool_call_id: callId, content });

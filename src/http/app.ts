@@ -7,6 +7,7 @@ import type { ConnectFlow } from '../zoho/connect-flow.ts';
 import type { ZohoOAuth } from '../zoho/oauth.ts';
 import { requireUser, type AuthEnv } from './auth.ts';
 import { errorResponse } from './error-response.ts';
+import { refuseUnstorableUrl } from './storable-text.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { healthRoutes } from './routes/health.ts';
 import { oauthCallbackRoutes } from './routes/oauth-callback.ts';
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.onError((error, c) => errorResponse(c, error, deps.logger));
   app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), deps.logger));
+  app.use('*', refuseUnstorableUrl());
   app.route('/', healthRoutes(deps.ping));
   app.route('/auth', oauthCallbackRoutes({ flow: deps.connectFlow, logger: deps.logger }));
 

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../errors.ts';
+import { isStorableText } from './storable-text.ts';
 
 export type AuthEnv = { Variables: { userId: string } };
 
@@ -17,7 +18,7 @@ export function requireUser(secret: string) {
     } catch {
       throw new AppError('UNAUTHORIZED', 'The token is invalid or expired.');
     }
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) {
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200 || !isStorableText(sub)) {
       throw new AppError('UNAUTHORIZED', 'The token has no usable sub claim.');
     }
     c.set('userId', sub);
