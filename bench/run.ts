@@ -1,5 +1,6 @@
-// `npm run bench`: both benchmarks in sequence. A MISS is printed, not a failure; a crash exits 1.
+// `npm run bench`: the benchmarks in sequence. A MISS is printed, not a failure; a crash exits 1.
 import { runChatStreamBench } from './chat-stream.ts';
+import { runFaultsBench } from './faults.ts';
 import { runToolCallBench } from './tool-call.ts';
 import { load, machine } from './support/machine.ts';
 
@@ -13,6 +14,10 @@ try {
   }
   if (!only || only === 'chat-stream') {
     await runChatStreamBench();
+    console.log(`  ${load()}`);
+  }
+  if (!only || only === 'faults') {
+    await runFaultsBench();
     console.log(`  ${load()}`);
   }
   console.log(`\nbench done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

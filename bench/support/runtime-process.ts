@@ -35,6 +35,8 @@ export interface RuntimeEnv {
   zohoRedirectUri: string;
   openrouterBaseUrl?: string;
   openrouterApiKey?: string;
+  /** PostgreSQL for the runtime (its own schema); default: BENCH_DATABASE_URL, else PGlite. */
+  databaseUrl?: string;
 }
 
 const CHILD = fileURLToPath(new URL('./runtime-child.ts', import.meta.url));
@@ -55,6 +57,7 @@ export async function startRuntimeProcess(e: RuntimeEnv): Promise<RuntimeProcess
     ZOHO_DESK_URL: e.zohoUrl,
     OPENROUTER_BASE_URL: e.openrouterBaseUrl,
     OPENROUTER_API_KEY: e.openrouterApiKey,
+    ...(e.databaseUrl ? { BENCH_DATABASE_URL: e.databaseUrl } : {}),
     AUTH_JWT_SECRET: BENCH_JWT_SECRET,
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     // Policy limits, not machinery: raised so the load is measured instead of refused. The per-user
