@@ -16,12 +16,15 @@ describe('a database outage', () => {
     let fake: FakeZoho;
     let t: TestRuntime;
     let drop: () => Promise<void>;
+    let state: string;
 
     beforeAll(async () => {
       fake = await startFakeZoho();
       const db = postgresAt(postgresUrl()!).create();
       drop = db.drop;
       t = await startTestRuntime({ fake, database: db.options });
+      const start = await t.request('/api/connections/zoho', { method: 'POST', user: 'alice', body: '{}' });
+      state = new URL(((await start.json()) as { authorizeUrl: string }).authorizeUrl).searchParams.get('state')!;
       await t.runtime.database.close();
     });
     afterAll(async () => {
@@ -35,6 +38,9 @@ describe('a database outage', () => {
       expect(res.headers.get('retry-after')).toBe('2');
       expect(((await res.json()) as any).error.code).toBe('DATABASE_UNAVAILABLE');
       expect((await t.request('/health')).status).toBe(503);
+      const callback = await t.request(`/auth/zoho/callback?${new URLSearchParams({ code: 'x', state })}`, { headers: { accept: 'application/json' } });
+      expect(callback.status).toBe(503);
+      expect(((await callback.json()) as any).error.code).toBe('DATABASE_UNAVAILABLE');
     });
   });
 });
