@@ -1,13 +1,15 @@
-// `npm run bench`: the benchmarks in sequence. A MISS is printed, not a failure; a crash exits 1.
+// `npm run bench`: the benchmarks in sequence (or one: `npm run bench -- tools-array`). A MISS is printed, not a failure; a crash exits 1.
 import { runChatStreamBench } from './chat-stream.ts';
 import { runFaultsBench } from './faults.ts';
 import { runToolCallBench } from './tool-call.ts';
+import { runToolsArrayBench } from './tools-array.ts';
 import { load, machine } from './support/machine.ts';
 
 const only = process.argv[2];
 const t0 = performance.now();
 console.log(machine());
 try {
+  if (!only || only === 'tools-array') runToolsArrayBench();
   if (!only || only === 'tool-call') {
     await runToolCallBench();
     console.log(`  ${load()}`);

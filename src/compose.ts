@@ -14,11 +14,14 @@ import { allTools } from '../tools/index.ts';
 import { toolRoutes } from './http/routes/tools.ts';
 import { chatRoutes } from './http/routes/chat.ts';
 import { PendingRunStore } from './agent/approvals/pending-run-store.ts';
+import { ConversationStore } from './agent/conversation-store.ts';
+import { createRunLog } from './agent/run-log.ts';
 import { createRateLimiter } from './budgets/rate-limiter.ts';
 import { createRunSlots } from './budgets/run-slots.ts';
 import { webRoutes } from './http/routes/web.ts';
 import { createOpenRouterClient } from './llm/openrouter-client.ts';
 import { createToolExecutor } from './tools/execute-tool-with-repair.ts';
+import { createParamPreparer } from './tools/prepare-params.ts';
 import { createToolRegistry } from './tools/registry.ts';
 import { createFieldCatalog } from './tools/repair/field-catalog.ts';
 import { createModelRepair } from './tools/repair/model-repair.ts';
@@ -89,17 +92,23 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     ? createOpenRouterClient({ apiKey: config.openrouter.apiKey, baseUrl: config.openrouter.baseUrl, maxRetries: parts.llmMaxRetries })
     : undefined;
   const callLog = createToolCallLog(database.db, parts.logger);
-  const { executeToolWithRepair } = createToolExecutor({
+  const repairDeps = {
     registry,
     fieldCatalog: createFieldCatalog(),
     logger: parts.logger,
     modelRepair: llm ? createModelRepair(llm, config.openrouter.model) : undefined,
+  };
+  const { executeToolWithRepair } = createToolExecutor({
+    ...repairDeps,
     callLog,
     defaults: { timeoutMs: config.tools.timeoutMs, retryBaseMs: parts.retryBaseMs },
   });
+  const prepareParams = createParamPreparer({ ...repairDeps, timeoutMs: config.tools.timeoutMs });
   const toolDeps = { registry, executeToolWithRepair, getZohoApi };
   const rateLimiter = createRateLimiter(database.db, config.rateLimitPerMinute, { now: parts.now, logger: parts.logger });
   const pendingRuns = new PendingRunStore(database.db, parts.now);
+  const conversations = new ConversationStore(database.db);
+  const runLog = createRunLog(database.db, parts.logger);
   const app = createApp({
     logger: parts.logger,
     jwtSecret: config.auth.jwtSecret,
@@ -116,8 +125,12 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
           ...toolDeps,
           llm,
           defaultModel: config.openrouter.model,
+          strictTools: config.openrouter.strictTools,
           store,
           pendingRuns,
+          conversations,
+          runLog,
+          prepareParams,
           connectUrl: CONNECT_URL,
           resultMaxChars: config.tools.resultMaxChars,
           maxSteps: parts.maxSteps ?? config.chat.maxSteps,
@@ -133,9 +146,10 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     ],
   });
   return {
-    config, database, store, oauth, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns, callLog, rateLimiter, app,
+    config, database, store, oauth, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns,
+    conversations, callLog, runLog, rateLimiter, app,
     async close() {
-      await Promise.all([callLog.flush(), rateLimiter.sync()]);
+      await Promise.all([callLog.flush(), runLog.flush(), rateLimiter.sync()]);
       await database.close();
     },
   };

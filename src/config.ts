@@ -38,6 +38,7 @@ export const envSchema = z.object({
   OPENROUTER_API_KEY: z.string().min(1).optional(),
   OPENROUTER_BASE_URL: z.string().url().default('https://openrouter.ai/api/v1'),
   OPENROUTER_MODEL: z.string().min(1).default(DEFAULT_OPENROUTER_MODEL),
+  OPENROUTER_STRICT_TOOLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   TOOL_RESULT_MAX_CHARS: z.coerce.number().int().min(500).default(20_000),
   CHAT_MAX_STEPS: z.coerce.number().int().min(1).max(50).default(8),
@@ -99,6 +100,7 @@ export function toConfig(env: Env & { AUTH_JWT_SECRET: string; TOKEN_ENCRYPTION_
       apiKey: env.OPENROUTER_API_KEY,
       baseUrl: env.OPENROUTER_BASE_URL,
       model: env.OPENROUTER_MODEL,
+      strictTools: env.OPENROUTER_STRICT_TOOLS,
     },
     tools: { timeoutMs: env.TOOL_TIMEOUT_MS, resultMaxChars: env.TOOL_RESULT_MAX_CHARS },
     chat: {

@@ -8,5 +8,5 @@ export function zohoId(what: string) {
   return z
     .string()
     .regex(/^\d{1,30}$/, 'a Zoho id is a string of digits, e.g. "5725767000000412345"')
-    .describe(`${what} (digits, as a string, e.g. "5725767000000412345")`);
+    .describe(`${what}: a string of digits`);
 }

@@ -1,19 +1,25 @@
-import type { ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import type { ToolRegistry } from '../tools/registry.ts';
 import type { AppType } from '../zoho/get-zoho-api.ts';
 
-const cache = new WeakMap<ToolRegistry, Map<string, ChatCompletionTool[]>>();
+const cache = new WeakMap<ToolRegistry, Map<string, ChatCompletionFunctionTool[]>>();
 
-/** The OpenAI `tools` list for the apps the user connected, built once per app set. */
-export function offeredTools(registry: ToolRegistry, apps: ReadonlySet<AppType>): ChatCompletionTool[] {
-  const key = [...apps].sort().join(',');
+/**
+ * The OpenAI `tools` list for the apps the user connected, built once per app set. With `strict`
+ * (OPENROUTER_STRICT_TOOLS, for OpenAI models) each tool that strict mode can describe is sent in
+ * that form with `strict: true`; the others as they are.
+ */
+export function offeredTools(registry: ToolRegistry, apps: ReadonlySet<AppType>, strict = false): ChatCompletionFunctionTool[] {
+  const key = `${[...apps].sort().join(',')}${strict ? ':strict' : ''}`;
   let perApps = cache.get(registry);
   if (!perApps) cache.set(registry, (perApps = new Map()));
   let tools = perApps.get(key);
   if (!tools) {
     tools = registry.describe().filter((t) => apps.has(t.app)).map((t) => ({
       type: 'function' as const,
-      function: { name: t.name, description: t.description, parameters: t.inputSchema },
+      function: strict && t.strictSchema
+        ? { name: t.name, description: t.description, parameters: t.strictSchema, strict: true }
+        : { name: t.name, description: t.description, parameters: t.inputSchema },
     }));
     perApps.set(key, tools);
   }

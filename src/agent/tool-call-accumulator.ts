@@ -1,5 +1,6 @@
 /** A tool call the model finished asking for. */
 export interface AssembledToolCall {
+  /** The model's id for it; '' when it gave none (src/agent/transcript.ts then names it). */
   id: string;
   name: string;
   arguments: string;
@@ -27,11 +28,9 @@ export function createToolCallAccumulator() {
         calls.set(delta.index, call);
       }
     },
-    /** The calls in index order; a call without an id gets a stable one. */
+    /** The calls in index order. */
     finish(): AssembledToolCall[] {
-      return [...calls.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([index, call]) => ({ ...call, id: call.id || `call_${index}` }));
+      return [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
     },
   };
 }

@@ -2,6 +2,7 @@
 // interactive session that keeps the conversation. Ctrl-C stops the answer being streamed.
 // Client-side settings: RUNTIME_URL (default http://localhost:8080), RUNTIME_TOKEN (a JWT),
 // RUNTIME_USER (the user a development token is signed for when RUNTIME_TOKEN is unset).
+import { randomUUID } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline/promises';
 import { describeFailure, runTurn, type Outcome, type TurnOptions } from './chat-session.ts';
 import { resolveToken } from './dev-token.ts';
@@ -32,9 +33,10 @@ async function main(): Promise<number> {
   }
   const client = createRuntimeClient({ baseUrl, token });
   let current: AbortController | undefined;
+  const conversationId = randomUUID();
   const turn = (messages: ChatMessage[], ask?: TurnOptions['ask']) => {
     current = new AbortController();
-    return runTurn(client, messages, printer, { signal: current.signal, ask }).finally(() => (current = undefined));
+    return runTurn(client, messages, printer, { signal: current.signal, ask, conversationId }).finally(() => (current = undefined));
   };
   const question = process.argv.slice(2).join(' ').trim();
 

@@ -14,6 +14,8 @@ interface PendingApproval {
 
 export interface TurnOptions {
   signal: AbortSignal;
+  /** The session's conversation: the server keeps its transcript (tool calls and results) between turns. */
+  conversationId?: string;
   /** Asks the user a question; `undefined` when nobody can answer (no terminal) or the turn was stopped. */
   ask?: (question: string, signal: AbortSignal) => Promise<string | undefined>;
 }
@@ -24,8 +26,8 @@ export interface TurnOptions {
  * printed in plain words, never thrown.
  */
 export async function runTurn(client: RuntimeClient, messages: ChatMessage[], printer: Printer, options: TurnOptions): Promise<Outcome> {
-  const { signal, ask } = options;
-  let { outcome, approvals } = await printRun(client.chat({ messages }, { signal }), printer, signal);
+  const { signal, ask, conversationId } = options;
+  let { outcome, approvals } = await printRun(client.chat({ messages, conversationId }, { signal }), printer, signal);
   while (outcome === 'done' && ask && approvals.length > 0) {
     const next = approvals.shift()!;
     const answer = await ask('Approve? [y/N] ', signal);

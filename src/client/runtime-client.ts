@@ -74,7 +74,7 @@ export function createRuntimeClient(options: RuntimeClientOptions) {
 
   return {
     /** `POST /api/chat`: one agent turn over the conversation so far, streamed. */
-    chat(request: { messages: ChatMessage[]; model?: string }, opts: StreamOptions = {}): AsyncIterable<RunEvent> {
+    chat(request: { messages: ChatMessage[]; model?: string; conversationId?: string }, opts: StreamOptions = {}): AsyncIterable<RunEvent> {
       return stream('/api/chat', request, opts.signal);
     },
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { storableJsonb as jsonb, storableText } from './storable-columns.ts';
 
 /**
@@ -61,6 +61,9 @@ export const toolCalls = pgTable(
     attempts: integer('attempts').notNull(),
     durationMs: integer('duration_ms').notNull(),
     params: jsonb('params'),
+    /** The runtime's call id (what clients and approvals see) and, in a chat, its run (`chat_runs.run_id`). */
+    callId: text('call_id'),
+    runId: text('run_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [index('tool_calls_user_time').on(t.appUserId, t.createdAt)],
@@ -71,17 +74,25 @@ export const toolCalls = pgTable(
  * A chat run paused for approval: everything needed to resume it on any instance. One row per
  * run; its tool calls are in `pending_tool_calls`.
  */
-export const pendingRuns = pgTable('pending_runs', {
-  id: text('id').primaryKey(),
-  appUserId: text('app_user_id').notNull(),
-  model: text('model').notNull(),
-  /** The conversation so far (without the system prompt), ending with the assistant's tool calls. */
-  messages: jsonb('messages').notNull(),
-  steps: integer('steps').notNull(),
-  status: text('status', { enum: ['paused', 'resumed'] }).notNull().default('paused'),
-  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
-});
+export const pendingRuns = pgTable(
+  'pending_runs',
+  {
+    id: text('id').primaryKey(),
+    appUserId: text('app_user_id').notNull(),
+    model: text('model').notNull(),
+    /** The conversation so far (without the system prompt), ending with the assistant's tool calls. */
+    messages: jsonb('messages').notNull(),
+    steps: integer('steps').notNull(),
+    /** The client's conversation, when it gave one: a new message there cancels this run. */
+    conversationId: text('conversation_id'),
+    /** How many of `messages` the conversation's stored transcript already holds. */
+    persisted: integer('persisted').notNull().default(0),
+    status: text('status', { enum: ['paused', 'resumed'] }).notNull().default('paused'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [index('pending_runs_conversation').on(t.appUserId, t.conversationId)],
+);
 
 /** Each tool call of a paused turn: reads already run, writes waiting for a single-use decision. */
 export const pendingToolCalls = pgTable(
@@ -92,6 +103,8 @@ export const pendingToolCalls = pgTable(
     appUserId: text('app_user_id').notNull(),
     position: integer('position').notNull(),
     tool: text('tool').notNull(),
+    /** The id of this call in the model's transcript (the model's own), which its `tool` message answers. */
+    toolCallId: text('tool_call_id'),
     params: jsonb('params'),
     paramsHash: text('params_hash').notNull(),
     summary: storableText('summary').notNull(),
@@ -102,6 +115,58 @@ export const pendingToolCalls = pgTable(
     decidedAt: timestamp('decided_at', { withTimezone: true }),
   },
   (t) => [index('pending_tool_calls_run').on(t.runId)],
+);
+
+/**
+ * A user's conversation, named by the client (`conversationId`, the AI SDK chat id): the model's
+ * transcript lives in `conversation_messages`, so later turns keep every tool call and result.
+ */
+export const conversations = pgTable(
+  'conversations',
+  {
+    appUserId: text('app_user_id').notNull(),
+    id: text('id').notNull(),
+    /** Messages appended so far: each append takes the next positions atomically. */
+    messageCount: integer('message_count').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.appUserId, t.id] }), index('conversations_user_time').on(t.appUserId, t.updatedAt)],
+);
+
+/** One message of a conversation's transcript (the model's own, without the system prompt), append-only. */
+export const conversationMessages = pgTable(
+  'conversation_messages',
+  {
+    appUserId: text('app_user_id').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    position: integer('position').notNull(),
+    message: jsonb('message').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.appUserId, t.conversationId, t.position] })],
+);
+
+/** One stream of a chat run (its start, or its resumption after an approval): steps, how it ended, tokens spent. */
+export const chatRuns = pgTable(
+  'chat_runs',
+  {
+    id: text('id').primaryKey(),
+    runId: text('run_id').notNull(),
+    appUserId: text('app_user_id').notNull(),
+    conversationId: text('conversation_id'),
+    model: text('model').notNull(),
+    steps: integer('steps').notNull(),
+    finishReason: text('finish_reason').notNull(),
+    promptTokens: integer('prompt_tokens').notNull(),
+    completionTokens: integer('completion_tokens').notNull(),
+    reasoningTokens: integer('reasoning_tokens').notNull(),
+    cachedTokens: integer('cached_tokens').notNull(),
+    /** OpenRouter's cost in credits, as its `usage.cost` says. */
+    cost: doublePrecision('cost').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [index('chat_runs_user_time').on(t.appUserId, t.createdAt), index('chat_runs_run').on(t.runId)],
 );
 
 /** Fixed-window request counters per user and route, shared by every instance. */
@@ -127,5 +192,7 @@ export const activeRuns = pgTable(
   (t) => [index('active_runs_user').on(t.appUserId)],
 );
 
-export const schema = { zohoConnections, oauthStates, toolCalls, pendingRuns, pendingToolCalls, rateLimitHits, activeRuns };
+export const schema = {
+  zohoConnections, oauthStates, toolCalls, pendingRuns, pendingToolCalls, rateLimitHits, activeRuns, conversations, conversationMessages, chatRuns,
+};
 export type ZohoConnectionRow = typeof zohoConnections.$inferSelect;

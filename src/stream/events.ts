@@ -36,6 +36,9 @@ export const runEventSchema = z.discriminatedUnion('type', [
         params: z.unknown().optional(),
         paramsHash: z.string().optional(),
         runId: z.string().optional(),
+        /** What the call does (`write`, `destroy`), and names the conversation gave for ids in its params. */
+        effect: z.string().optional(),
+        names: z.record(z.string(), z.string()).optional(),
       })
       .catchall(z.unknown()),
   }),

@@ -7,15 +7,10 @@ import type { AppType, ZohoApiFor } from '../zoho/get-zoho-api.ts';
 import { markOutcomeUnknown } from '../zoho/outcome-unknown.ts';
 import { ZohoApiError } from '../zoho/zoho-api-error.ts';
 import { backoffDelayMs, sleep } from './backoff.ts';
-import { classifyFailure, describeZohoError } from './classify-failure.ts';
-import type { AnyTool, ClientFor } from './define-tool.ts';
-import type { ToolRegistry } from './registry.ts';
-import { repairCrmFieldNames } from './repair/crm-field-repair.ts';
-import { repairAgainstSchema } from './repair/deterministic-repair.ts';
-import type { FieldCatalog } from './repair/field-catalog.ts';
-import type { ModelRepair } from './repair/model-repair.ts';
+import { classifyFailure } from './classify-failure.ts';
+import type { ClientFor } from './define-tool.ts';
+import { createParamRepair, type ParamRepairDeps, type Repair } from './param-repair.ts';
 import type { ToolCallLog } from './tool-call-log.ts';
-import { describeFieldErrors, validateParams, type FieldError } from './validate-params.ts';
 
 export interface ExecuteOptions {
   callId?: string;
@@ -26,17 +21,21 @@ export interface ExecuteOptions {
   timeoutMs?: number;
   /** Runs that reach Zoho, at most (default 3). */
   maxAttempts?: number;
+  /** The chat run the call belongs to, for the tool-call log. */
+  runId?: string;
+  /**
+   * Run exactly these params (a call the user approved): a repair that would change them is not
+   * made; the call fails with REPAIR_NEEDS_APPROVAL and the repair as `proposal`.
+   */
+  exactParams?: boolean;
 }
 
 export type ToolOutcome =
   | { ok: true; callId: string; result: unknown; attempts: number }
-  | { ok: false; callId: string; error: AppError; attempts: number };
+  | { ok: false; callId: string; error: AppError; attempts: number; proposal?: Repair };
 
-export interface ToolExecutorDeps {
-  registry: ToolRegistry;
-  fieldCatalog: FieldCatalog;
+export interface ToolExecutorDeps extends ParamRepairDeps {
   logger: Logger;
-  modelRepair?: ModelRepair;
   callLog?: ToolCallLog;
   defaults?: { timeoutMs?: number; maxAttempts?: number; retryBaseMs?: number };
 }
@@ -50,6 +49,7 @@ export type ApiSource<A extends AppType> = ZohoApiFor<A> | ((signal: AbortSignal
 export function createToolExecutor(deps: ToolExecutorDeps) {
   const defaultTimeoutMs = deps.defaults?.timeoutMs ?? 60_000;
   const defaultMaxAttempts = deps.defaults?.maxAttempts ?? 3;
+  const repairs = createParamRepair(deps);
 
   /** Runs one tool call (DESIGN.md "executeToolWithRepair"); never throws, the outcome says how it ended. */
   async function executeToolWithRepair<A extends AppType>(
@@ -67,24 +67,31 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
     let attempts = 0;
     let userId: string | undefined;
     let sent: unknown = params;
+    let proposal: Repair | undefined;
     emit({ type: 'status', data: { message: `Calling Zoho tool: ${toolName}...`, tool: toolName, callId } });
 
-    const repairEvent = (attempt: number, reason: string, error: string, next: unknown) =>
-      emit({ type: 'repair', data: { callId, tool: toolName, attempt, reason, error, params: next } });
+    /** A repair is tried (and announced as `repair`), or, for exact params, kept as the proposal and the call stopped. */
+    const apply = (attempt: number, repair: Repair): Record<string, unknown> => {
+      if (options.exactParams) {
+        proposal = repair;
+        throw new AppError('REPAIR_NEEDS_APPROVAL', `${toolName} was not run with other params than the ones you approved: ${repair.error}`);
+      }
+      emit({ type: 'repair', data: { callId, tool: toolName, attempt, reason: repair.reason, error: repair.error, params: repair.params } });
+      sent = repair.params;
+      return repair.params;
+    };
 
     try {
       if (!tool) throw new AppError('NOT_FOUND', `No tool named ${toolName}.`);
       if (tool.app !== appType) throw new AppError('INVALID_REQUEST', `${toolName} is a ${tool.app} tool, not ${appType}.`);
-      let current = await validateWithRepair(tool, params, signal, repairEvent);
+      const valid = await repairs.validate(tool, params, signal);
+      let current = valid.repair ? apply(0, valid.repair) : valid.params;
       sent = current;
       const instance = typeof api === 'function' ? await api(signal) : api;
       userId = instance.userId;
       const client = instance.client as ClientFor<AppType>;
-      if (tool.app === 'crm') {
-        current = await fixCrmNames(tool, current, instance as ZohoApiFor<'crm'>, signal, (renamed, next) =>
-          repairEvent(0, 'field_names', renamed, next));
-        sent = current;
-      }
+      const renamed = tool.app === 'crm' ? await repairs.fieldNames(tool, current, instance as ZohoApiFor<'crm'>, signal) : undefined;
+      if (renamed) current = apply(0, renamed);
       for (;;) {
         attempts += 1;
         try {
@@ -100,16 +107,14 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
             await waitBeforeRetry(error as ZohoApiError, attempts, signal, deadlineAt);
             continue;
           }
-          const repaired = await repairAfterZohoError(tool, current, error as ZohoApiError, signal);
+          const repaired = await repairs.afterZohoError(tool, current, error as ZohoApiError, signal);
           if (!repaired) throw error;
-          repairEvent(attempts, repaired.reason, describeZohoError(error as ZohoApiError), repaired.params);
-          current = repaired.params;
-          sent = current;
+          current = apply(attempts, repaired);
         }
       }
     } catch (error) {
       const failure = toAppError(error, options.signal, deadline, toolName);
-      return finish({ ok: false, callId, error: failure, attempts });
+      return finish({ ok: false, callId, error: failure, attempts, ...(proposal ? { proposal } : {}) });
     }
 
     function finish(outcome: ToolOutcome): ToolOutcome {
@@ -128,69 +133,11 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
         deps.callLog.record({
           userId, tool: toolName, app: appType, outcome: outcome.ok ? 'ok' : 'error',
           errorCode: outcome.ok ? undefined : outcome.error.code, attempts: outcome.attempts,
-          durationMs: performance.now() - started, params: sent,
+          durationMs: performance.now() - started, params: sent, callId, runId: options.runId,
         });
       }
       return outcome;
     }
-  }
-
-  /** Schema first; then the deterministic fixes; then the model. Emits `repair` only for params about to be tried. */
-  async function validateWithRepair(
-    tool: AnyTool, params: unknown, signal: AbortSignal, onRepair: (attempt: number, reason: string, error: string, next: unknown) => void,
-  ): Promise<Record<string, unknown>> {
-    const first = validateParams(tool, params ?? {});
-    if (first.ok) return first.params;
-    const schema = deps.registry.jsonSchemaOf(tool.name)!;
-    const fixed = repairAgainstSchema(params ?? {}, schema);
-    let errors: FieldError[] = first.errors;
-    if (fixed.changed) {
-      const second = validateParams(tool, fixed.params);
-      if (second.ok) {
-        onRepair(0, 'schema', describeFieldErrors(first.errors), fixed.params);
-        return second.params;
-      }
-      errors = second.errors;
-    }
-    if (deps.modelRepair) {
-      const suggestion = await deps.modelRepair({
-        toolName: tool.name, description: tool.description, inputSchema: schema, params: fixed.params, error: describeFieldErrors(errors), signal,
-      }).catch((error) => {
-        deps.logger.warn('tool.model_repair_failed', { tool: tool.name, message: (error as Error).message });
-        return undefined;
-      });
-      const third = suggestion && validateParams(tool, suggestion);
-      if (third?.ok) {
-        onRepair(0, 'model', describeFieldErrors(errors), third.params);
-        return third.params;
-      }
-      if (third) errors = third.errors;
-    }
-    throw new AppError('INVALID_PARAMS', `Invalid params for ${tool.name}:\n${describeFieldErrors(errors)}`, { details: { fields: errors } });
-  }
-
-  async function fixCrmNames(
-    tool: AnyTool, params: Record<string, unknown>, api: ZohoApiFor<'crm'>, signal: AbortSignal, onRename: (text: string, next: unknown) => void,
-  ): Promise<Record<string, unknown>> {
-    if (tool.effect === 'read' && !Array.isArray(params.fields)) return params;
-    const fixed = await repairCrmFieldNames(params, { client: api.client, catalog: deps.fieldCatalog, connectionId: api.connectionId, signal })
-      .catch(() => ({ params, renames: [] }));
-    if (fixed.renames.length === 0) return params;
-    const valid = validateParams(tool, fixed.params);
-    if (!valid.ok) return params;
-    onRename(fixed.renames.map((r) => `- ${r.from}: not a field API name; using ${r.to}`).join('\n'), valid.params);
-    return valid.params;
-  }
-
-  async function repairAfterZohoError(tool: AnyTool, params: Record<string, unknown>, error: ZohoApiError, signal: AbortSignal) {
-    if (!deps.modelRepair) return undefined;
-    const schema = deps.registry.jsonSchemaOf(tool.name)!;
-    const suggestion = await deps.modelRepair({
-      toolName: tool.name, description: tool.description, inputSchema: schema, params, error: describeZohoError(error), signal,
-    }).catch(() => undefined);
-    const valid = suggestion && validateParams(tool, suggestion);
-    if (!valid?.ok || JSON.stringify(valid.params) === JSON.stringify(params)) return undefined;
-    return { reason: 'model', params: valid.params };
   }
 
   /** Honours `Retry-After`; a wait that would outlast the deadline gives up at once with Zoho's error. */
@@ -205,7 +152,7 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
 
 export type ExecuteToolWithRepair = ReturnType<typeof createToolExecutor>['executeToolWithRepair'];
 
-function toAppError(thrown: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal, toolName: string): AppError {
+export function toAppError(thrown: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal, toolName: string): AppError {
   const error = asDatabaseOutage(thrown);
   if (error instanceof AppError && error.code !== 'ABORTED') return error;
   if (callerSignal?.aborted || (error instanceof AppError && error.code === 'ABORTED' && !deadline.aborted)) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createBatchWriter } from '../batch-writer.ts';
 import type { Db } from '../db/database.ts';
 import { toolCalls } from '../db/schema.ts';
 import { redact, type Logger } from '../log.ts';
@@ -12,6 +13,8 @@ export interface ToolCallEntry {
   attempts: number;
   durationMs: number;
   params: unknown;
+  callId?: string;
+  runId?: string;
 }
 
 export interface ToolCallLog {
@@ -21,37 +24,15 @@ export interface ToolCallLog {
 }
 
 /**
- * Keeps a row per tool call: who, which tool, how it ended, how long. Params are stored with
- * secret-looking keys removed. Rows are written in batches (one insert per `flushMs` or
- * `maxBatch` rows) so the log costs no statement on a call's own path; a failed write is logged,
- * never fails a call.
+ * Keeps a row per tool call: who, which tool, how it ended, how long, under the call's id (and its
+ * chat run's). Params are stored with secret-looking keys removed. Rows are written in batches
+ * (src/batch-writer.ts) so the log costs no statement on a call's own path.
  */
 export function createToolCallLog(db: Db, logger: Logger, options: { flushMs?: number; maxBatch?: number } = {}): ToolCallLog {
-  const flushMs = options.flushMs ?? 20;
-  const maxBatch = options.maxBatch ?? 200;
-  let buffer: Array<typeof toolCalls.$inferInsert> = [];
-  let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
-
-  function flush(): Promise<void> {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    const rows = buffer;
-    buffer = [];
-    if (rows.length === 0) return writing;
-    writing = writing.then(async () => {
-      try {
-        await db.insert(toolCalls).values(rows);
-      } catch (error) {
-        logger.error('tool_call_log.write_failed', { rows: rows.length, message: (error as Error).message });
-      }
-    });
-    return writing;
-  }
-
+  const writer = createBatchWriter<typeof toolCalls.$inferInsert>((rows) => db.insert(toolCalls).values(rows), logger, 'tool_call_log', options);
   return {
     record(entry) {
-      buffer.push({
+      writer.add({
         id: randomUUID(),
         appUserId: entry.userId,
         tool: entry.tool,
@@ -61,10 +42,10 @@ export function createToolCallLog(db: Db, logger: Logger, options: { flushMs?: n
         attempts: entry.attempts,
         durationMs: Math.round(entry.durationMs),
         params: redact(entry.params) ?? null,
+        callId: entry.callId ?? null,
+        runId: entry.runId ?? null,
       });
-      if (buffer.length >= maxBatch) void flush();
-      else timer ??= setTimeout(() => void flush(), flushMs);
     },
-    flush,
+    flush: writer.flush,
   };
 }

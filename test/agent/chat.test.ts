@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toolCalls } from '../../src/db/schema.ts';
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { chatRuns, toolCalls } from '../../src/db/schema.ts';
 import { startChatRig, type ChatRig } from '../support/chat-rig.ts';
 import type { FakeOpenRouter } from '../support/fake-openrouter.ts';
 import type { FakeZoho } from '../support/fake-zoho.ts';
@@ -48,10 +50,11 @@ describe('POST /api/chat', () => {
     expect(events[1]!.data).toEqual({ message: 'Calling Zoho tool: crm_get_org...', tool: 'crm_get_org', callId });
     expect(events[2]!.data).toMatchObject({ callId, ok: true, attempts: 1 });
     expect(events.at(-1)!.data).toEqual({ finishReason: 'stop', steps: 2 });
+    // The model reads its own call id back; clients see the runtime's.
     const second = llm.requests[1]!.body;
     const toolMessage = second.messages.find((m: any) => m.role === 'tool');
-    expect(toolMessage.tool_call_id).toBe(callId);
-    expect(second.messages.find((m: any) => m.role === 'assistant').tool_calls[0].id).toBe(callId);
+    expect(toolMessage.tool_call_id).toBe('call_a');
+    expect(second.messages.find((m: any) => m.role === 'assistant').tool_calls[0].id).toBe('call_a');
     expect(toolMessage.content).toContain('<tool_output tool="crm_get_org">');
     expect(toolMessage.content).toContain('9001');
     expect(second.model).toBe('test/model');
@@ -79,7 +82,7 @@ describe('POST /api/chat', () => {
     const firstResult = events.findIndex((e) => e.event === 'tool_result');
     expect(events.filter((e, i) => e.event === 'status' && i < firstResult)).toHaveLength(2);
     const toolMessages = llm.requests[1]!.body.messages.filter((m: any) => m.role === 'tool');
-    expect(toolMessages.map((m: any) => m.tool_call_id)).toEqual(ids);
+    expect(toolMessages.map((m: any) => m.tool_call_id)).toEqual(['c1', 'c2']);
   });
 
   it('gives a failing tool\'s error to the model, which then answers', async () => {
@@ -153,6 +156,98 @@ describe('POST /api/chat', () => {
     llm.script([{ text: ['a', 'b'] }, { firstChunkDelayMs: 350 }]);
     const text = await (await ask('Slow')).text();
     expect(text).toContain(': ping');
+  });
+
+  describe('the model\'s transcript', () => {
+    const say = (conversationId: string, content: string, user = 'alice', signal?: AbortSignal) =>
+      chat({ conversationId, messages: [{ role: 'user', content }] }, user, signal);
+    const assistantCalls = (body: any) => body.messages.filter((m: any) => m.role === 'assistant' && m.tool_calls).flatMap((m: any) => m.tool_calls);
+
+    it('sends the model\'s reasoning_details back with its tool calls, and names a call the model gave no id', async () => {
+      const details = [
+        { type: 'reasoning.text', text: 'I should look up the org first.', signature: 'c2lnbmF0dXJl', format: 'anthropic-claude-v1' },
+        { type: 'reasoning.encrypted', data: 'ZW5jcnlwdGVk', format: 'google-gemini-v1' },
+      ];
+      llm.script({ reasoning: { text: 'Looking up the org.', details }, toolCalls: [{ id: '', name: 'crm_get_org', arguments: {} }] }, { text: 'Acme.' });
+      const events = await readSse(await ask('Org?'));
+      expect(events.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'stop' } });
+      const callId = events.find((e) => e.event === 'tool_call')!.data.callId;
+      const assistant = llm.requests[1]!.body.messages.find((m: any) => m.role === 'assistant');
+      expect(assistant.reasoning_details).toEqual(details.map((d, index) => ({ index, ...d })));
+      expect(assistant.reasoning).toBe('Looking up the org.');
+      // No id from the model: the runtime's own names the call on both sides.
+      expect(assistant.tool_calls[0].id).toBe(callId);
+      expect(llm.requests[1]!.body.messages.find((m: any) => m.role === 'tool').tool_call_id).toBe(callId);
+    });
+
+    it('keeps the tool calls and results of earlier turns in a conversation, and the model\'s ids unique in it', async () => {
+      const conversation = randomUUID();
+      llm.script({ toolCalls: [{ id: 'call_0', name: 'crm_get_org', arguments: {} }] }, { text: 'Your org is Fake Org.' });
+      await readSse(await say(conversation, 'Which org?'));
+      // The page sends the text it shows; the server keeps the rest. The model repeats its id, as some do.
+      llm.script({ toolCalls: [{ id: 'call_0', name: 'crm_get_current_user', arguments: {} }] }, { text: 'You are Ada.' });
+      const events = await readSse(await chat({ conversationId: conversation, messages: [
+        { role: 'user', content: 'Which org?' }, { role: 'assistant', content: 'Your org is Fake Org.' }, { role: 'user', content: 'And who am I?' }] }));
+      expect(events.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'stop' } });
+      const last = llm.requests[3]!.body.messages.map((m: any) => m.role);
+      expect(last).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'user', 'assistant', 'tool']);
+      expect(llm.requests[2]!.body.messages.find((m: any) => m.role === 'tool').content).toContain('9001');
+      const ids = assistantCalls(llm.requests[3]!.body).map((c: any) => c.id);
+      expect(ids[0]).toBe('call_0');
+      expect(ids[1]).not.toBe('call_0');
+      expect(new Set(ids).size).toBe(2);
+    });
+
+    it('keeps each user\'s conversations apart, even under the same id', async () => {
+      const conversation = randomUUID();
+      llm.script({ text: 'Noted: the code word is heron.' });
+      await readSse(await say(conversation, 'The code word is heron.'));
+      llm.script({ text: 'I do not know.' });
+      await readSse(await say(conversation, 'What is the code word?', 'nobody'));
+      expect(JSON.stringify(llm.requests[1]!.body.messages)).not.toContain('heron');
+    });
+
+    it('answers a call cut off by a disconnect on the conversation\'s next turn, so no call is left open', async () => {
+      const conversation = randomUUID();
+      zoho.inject({ method: 'GET', path: '/crm/v8/org', delayMs: 2000, times: 1 });
+      llm.script({ toolCalls: [{ id: 'call_cut', name: 'crm_get_org', arguments: {} }] });
+      const controller = new AbortController();
+      const res = await say(conversation, 'Org?', 'alice', controller.signal);
+      const reader = res.body!.getReader();
+      let seen = '';
+      while (!seen.includes('event: status')) seen += new TextDecoder().decode((await reader.read()).value);
+      controller.abort();
+      await new Promise((r) => setTimeout(r, 300));
+      llm.script({ text: 'Let me know.' });
+      const events = await readSse(await say(conversation, 'Did that work?'));
+      expect(events.at(-1)!.event).toBe('done');
+      const messages = llm.requests.at(-1)!.body.messages;
+      expect(messages.map((m: any) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'user']);
+      expect(messages[3]).toMatchObject({ tool_call_id: 'call_cut' });
+      expect(messages[3].content).toContain('ABORTED');
+    });
+
+    it('records the tokens and cost of each run', async () => {
+      llm.script(
+        { toolCalls: [{ name: 'crm_get_org', arguments: {} }], usage: { prompt_tokens: 1200, completion_tokens: 15, reasoning_tokens: 5, cost: 0.002 } },
+        { text: 'Acme.', usage: { prompt_tokens: 1300, completion_tokens: 4, cost: 0.001 } },
+      );
+      const events = await readSse(await ask('Org?'));
+      expect(llm.requests[0]!.body.stream_options).toEqual({ include_usage: true });
+      await Promise.all([t.runtime.runLog.flush(), t.runtime.callLog.flush()]);
+      const runId = (await t.runtime.database.db.select().from(toolCalls)).at(-1)!.runId!;
+      const [run] = await t.runtime.database.db.select().from(chatRuns).where(eq(chatRuns.runId, runId));
+      expect(events.at(-1)!.data).toEqual({ finishReason: 'stop', steps: 2 });
+      expect(run).toMatchObject({ appUserId: 'alice', model: 'test/model', steps: 2, finishReason: 'stop', promptTokens: 2500, completionTokens: 19, reasoningTokens: 5 });
+      expect(run!.cost).toBeCloseTo(0.003);
+    });
+
+    it('offers a Gemini model tool schemas it accepts', async () => {
+      llm.script({ toolCalls: [{ name: 'crm_search_records', arguments: { module: 'Leads', word: 'Lovelace' } }] }, { text: 'Found them.' });
+      const events = await readSse(await chat({ messages: [{ role: 'user', content: 'Find Lovelace' }], model: 'google/gemini-2.5-flash' }));
+      expect(events.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'stop' } });
+      expect(llm.requests[0]!.body.tools.length).toBeGreaterThan(20);
+    });
   });
 
   it.each([

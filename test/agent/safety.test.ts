@@ -80,13 +80,13 @@ describe('agent safety', () => {
   }
 
   /** The poisoned-ticket scenario up to the pause: the model reads the ticket, then asks to delete a lead. */
-  async function poisonedRun(base = server.url): Promise<{ events: Sse; approval: any; leadId: string }> {
+  async function poisonedRun(base = server.url, conversationId?: string): Promise<{ events: Sse; approval: any; leadId: string }> {
     const leadId = await someLeadId();
     llm.script(
       { toolCalls: [{ name: 'desk_get_ticket', arguments: { ticketId: poisonedTicketId() } }] },
       { toolCalls: [{ name: 'crm_delete_record', arguments: { module: 'Leads', id: leadId } }] },
     );
-    const events = await stream('/api/chat', { messages: [{ role: 'user', content: 'Summarise ticket 2 for me.' }] }, 'alice', base);
+    const events = await stream('/api/chat', { messages: [{ role: 'user', content: 'Summarise ticket 2 for me.' }], conversationId }, 'alice', base);
     const approval = events.find((e) => e.event === 'action_required' && e.data.code === 'approval_required')?.data;
     return { events, approval, leadId };
   }
@@ -112,7 +112,9 @@ describe('agent safety', () => {
     expect(deletes()).toHaveLength(1);
     expect(deletes()[0]!.path).toBe(`/crm/v8/Leads/${leadId}`);
     const resumed = llm.requests.at(-1)!.body.messages;
-    expect(resumed.filter((m: any) => m.role === 'tool').map((m: any) => m.tool_call_id)).toContain(approval.callId);
+    const deleteCall = resumed.findLast((m: any) => m.role === 'assistant').tool_calls[0];
+    expect(deleteCall.function.name).toBe('crm_delete_record');
+    expect(resumed.filter((m: any) => m.role === 'tool').map((m: any) => m.tool_call_id)).toContain(deleteCall.id);
   });
 
   it('tells the model when the user denies, and sends nothing to Zoho', async () => {
@@ -122,7 +124,8 @@ describe('agent safety', () => {
     expect(events.map((e) => e.event)).toEqual(['tool_result', 'text', 'done']);
     expect(events[0]!.data).toMatchObject({ ok: false, error: { code: 'APPROVAL_DENIED' } });
     expect(deletes()).toHaveLength(0);
-    const denied = llm.requests.at(-1)!.body.messages.find((m: any) => m.tool_call_id === approval.callId);
+    const resumed = llm.requests.at(-1)!.body.messages;
+    const denied = resumed.find((m: any) => m.tool_call_id === resumed.findLast((a: any) => a.role === 'assistant').tool_calls[0].id);
     expect(denied.content).toContain('APPROVAL_DENIED');
   });
 
@@ -149,6 +152,84 @@ describe('agent safety', () => {
     const events = await stream('/api/chat/approvals', { callId: approval.callId, decision: 'approve', paramsHash: approval.paramsHash });
     expect(events.at(-1)!.event).toBe('done');
     expect(deletes()).toHaveLength(1);
+  });
+
+  it('cancels a paused run when a new message comes in its conversation: the old approval is refused, the model told', async () => {
+    const conversationId = `conv-${Math.random().toString(36).slice(2)}`;
+    const { approval } = await poisonedRun(server.url, conversationId);
+    llm.script({ text: 'Here are the deals.' });
+    const next = await stream('/api/chat', { conversationId, messages: [{ role: 'user', content: 'Never mind, list the deals.' }] });
+    expect(next.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'stop' } });
+    const messages = llm.requests.at(-1)!.body.messages;
+    expect(messages.map((m: any) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'tool', 'user']);
+    expect(messages[5].content).toContain('NOT_RUN');
+    expect(messages[5].content).toContain('new message');
+    const late = await post('/api/chat/approvals', { callId: approval.callId, decision: 'approve', paramsHash: approval.paramsHash });
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as any).error.code).toBe('APPROVAL_INVALID');
+    expect(deletes()).toHaveLength(0);
+  });
+
+  it('asks again, and does not run, when Zoho refuses the approved params and a repair would change them', async () => {
+    const leadPosts = () => zoho.requestsTo('/crm/v8/Leads', 'POST');
+    llm.script({ toolCalls: [{ name: 'crm_create_record', arguments: { module: 'Leads', record: { First_Name: 'Ada', Company: 'Engines' } } }] });
+    const first = await stream('/api/chat', { messages: [{ role: 'user', content: 'Create a lead for Ada at Engines' }] });
+    const asked = first.find((e) => e.data?.code === 'approval_required')!.data;
+    expect(asked).toMatchObject({ effect: 'write', params: { record: { First_Name: 'Ada', Company: 'Engines' } } });
+
+    // Zoho answers MANDATORY_NOT_FOUND; the model's repair adds Last_Name, which the user never saw.
+    llm.script({ toolCalls: [{ name: 'crm_create_record', arguments: { module: 'Leads', record: { First_Name: 'Ada', Last_Name: 'Lovelace', Company: 'Engines' } } }] });
+    const second = await stream('/api/chat/approvals', { callId: asked.callId, decision: 'approve', paramsHash: asked.paramsHash });
+    expect(second.map((e) => e.event)).toEqual(['status', 'tool_result', 'tool_call', 'action_required', 'done']);
+    expect(second[1]!.data).toMatchObject({ callId: asked.callId, ok: false, error: { code: 'REPAIR_NEEDS_APPROVAL' } });
+    const again = second[3]!.data;
+    expect(again).toMatchObject({ code: 'approval_required', tool: 'crm_create_record', params: { record: { Last_Name: 'Lovelace' } } });
+    expect(again.callId).not.toBe(asked.callId);
+    expect(again.paramsHash).not.toBe(asked.paramsHash);
+    expect(again.message).toContain('MANDATORY_NOT_FOUND');
+    expect(second.at(-1)!.data).toMatchObject({ finishReason: 'approval_required' });
+    expect(leadPosts()).toHaveLength(1); // only the approved params reached Zoho
+    expect((await post('/api/chat/approvals', { callId: asked.callId, decision: 'approve' })).status).toBe(409);
+
+    llm.script({ text: 'Created Ada Lovelace.' });
+    const third = await stream('/api/chat/approvals', { callId: again.callId, decision: 'approve', paramsHash: again.paramsHash });
+    expect(third.map((e) => e.event)).toEqual(['status', 'tool_result', 'text', 'done']);
+    expect(leadPosts()).toHaveLength(2);
+    expect((leadPosts()[1]!.body as any).data[0]).toEqual({ First_Name: 'Ada', Last_Name: 'Lovelace', Company: 'Engines' });
+    // The model's one call is answered once, under its own id, by the call that ran.
+    const resumed = llm.requests.at(-1)!.body.messages;
+    const tools = resumed.filter((m: any) => m.role === 'tool');
+    expect(tools).toHaveLength(1);
+    expect(tools[0].tool_call_id).toBe(resumed.find((m: any) => m.role === 'assistant').tool_calls[0].id);
+  });
+
+  it('sends the model\'s reasoning back after a pause for approval', async () => {
+    const details = [{ type: 'reasoning.text', text: 'The user asked to create it.', signature: 'c2ln', format: 'anthropic-claude-v1' }];
+    llm.script({ reasoning: { details }, toolCalls: [{ name: 'crm_create_record', arguments: { module: 'Leads', record: { Last_Name: 'Byron', Company: 'Poets' } } }] });
+    const first = await stream('/api/chat', { messages: [{ role: 'user', content: 'Create a lead for Byron' }] });
+    const asked = first.find((e) => e.data?.code === 'approval_required')!.data;
+    llm.script({ text: 'Created.' });
+    const resumed = await stream('/api/chat/approvals', { callId: asked.callId, decision: 'approve', paramsHash: asked.paramsHash });
+    expect(resumed.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'stop' } });
+    const assistant = llm.requests.at(-1)!.body.messages.find((m: any) => m.role === 'assistant');
+    expect(assistant.reasoning_details).toEqual([{ index: 0, ...details[0] }]);
+  });
+
+  it('shows the params that will run: a repair is made before asking, and names from the conversation stand in for ids', async () => {
+    const leadId = await someLeadId();
+    llm.script(
+      { toolCalls: [{ name: 'crm_get_record', arguments: { module: 'Leads', id: leadId } }] },
+      { toolCalls: [{ name: 'crm_update_record', arguments: { module: 'Leads', id: leadId, record: '{"lead status":"Contacted"}' } }] },
+    );
+    const events = await stream('/api/chat', { messages: [{ role: 'user', content: 'Mark that lead contacted' }] });
+    const types = events.map((e) => e.event);
+    expect(types.indexOf('repair')).toBeLessThan(types.lastIndexOf('action_required'));
+    const asked = events.find((e) => e.data?.code === 'approval_required')!.data;
+    expect(asked.params).toEqual({ module: 'Leads', id: leadId, record: { Lead_Status: 'Contacted' } });
+    const name = (await t.runtime.executeToolWithRepair(() => t.runtime.getZohoApi('alice', 'crm'), 'crm', 'crm_get_record', { module: 'Leads', id: leadId }) as any).result.record.Last_Name;
+    expect(asked.names).toEqual({ [leadId]: expect.stringContaining(name) });
+    expect(asked.message).toContain(`${asked.names[leadId]} (${leadId})`);
+    expect(zoho.requestsTo(/\/crm\/v8\/Leads/, 'PUT')).toHaveLength(0);
   });
 
   it('settles an approved call cut off by a disconnect, so the run is never left half-decided', async () => {
@@ -211,7 +292,7 @@ describe('agent safety', () => {
       await trusted.server.close();
       await trusted.runtime.close();
     }
-  });
+  }, 90_000); // it starts a second runtime on a fresh database: slow on a loaded machine, not a timing check
 
   describe('budgets', () => {
     let limited: { runtime: TestRuntime; server: Awaited<ReturnType<typeof serveApp>> };

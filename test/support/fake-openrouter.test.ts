@@ -43,7 +43,7 @@ async function caught(p: Promise<unknown>): Promise<any> {
 
 describe('fake OpenRouter, via the real openai SDK', () => {
   it('streams text in chunks while the upstream is still streaming, then usage', async () => {
-    fake.script([{ text: ['Hel', 'lo', ' world'], usage: { prompt_tokens: 7, completion_tokens: 3 } }, { chunkDelayMs: 40 }]);
+    fake.script([{ text: ['Hel', 'lo', ' world'], usage: { prompt_tokens: 7, completion_tokens: 3 } }, { chunkDelayMs: 150 }]);
     const stream = await client.chat.completions.create({ model: MODEL, messages, stream: true });
     const deltas: Array<{ content: string; at: number }> = [];
     const finishes: Array<string | null | undefined> = [];
@@ -57,7 +57,7 @@ describe('fake OpenRouter, via the real openai SDK', () => {
       if (chunk.usage) usage = chunk.usage;
     }
     expect(deltas.map((d) => d.content)).toEqual(['Hel', 'lo', ' world']);
-    expect(deltas[2]!.at - deltas[0]!.at).toBeGreaterThanOrEqual(60); // arrived incrementally
+    expect(deltas[2]!.at - deltas[0]!.at).toBeGreaterThanOrEqual(150); // arrived incrementally (two 150 ms gaps; a loaded machine may bunch two)
     expect(finishes.filter(Boolean)).toEqual(['stop']);
     expect(usage).toMatchObject({ prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 });
 
@@ -171,6 +171,73 @@ describe('fake OpenRouter, via the real openai SDK', () => {
     expect(e400).toBeInstanceOf(OpenAI.BadRequestError);
     expect(e400.message).toBe('400 no/such-model is not a valid model ID');
     expect(fake.requests).toHaveLength(4); // every request is recorded, rejected ones too
+  });
+
+  it('refuses, as Gemini does, a google/ model\'s tools whose schemas carry what Gemini does not take', async () => {
+    const parameters = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { email: { type: 'string', format: 'email' }, record: { type: 'object', propertyNames: { type: 'string' } } },
+      additionalProperties: false,
+    };
+    const tools = [{ type: 'function' as const, function: { name: 'x', parameters } }];
+    const err = await caught(client.chat.completions.create({ model: 'google/gemini-2.5-flash', messages, tools }));
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.message).toBe('400 Provider returned error');
+    const raw = JSON.parse(err.error.metadata.raw).error.message;
+    expect(raw).toContain('Unknown name "$schema" at \'tools[0].function_declarations[0].parameters\': Cannot find field.');
+    expect(raw).toContain('Unknown name "additionalProperties"');
+    expect(raw).toContain('Unknown name "propertyNames"');
+    expect(raw).toContain("only 'enum' and 'date-time' are supported for STRING type");
+    // The same tools are fine for a model that is not Gemini, and a clean schema is fine for Gemini.
+    fake.script({ text: 'ok' }, { text: 'ok' });
+    await client.chat.completions.create({ model: MODEL, messages, tools });
+    const clean = { type: 'object', properties: { email: { type: 'string', description: 'an email address' } } };
+    await client.chat.completions.create({ model: 'google/gemini-2.5-flash', messages, tools: [{ type: 'function', function: { name: 'x', parameters: clean } }] });
+  });
+
+  it('refuses, as providers do, a tool message for a call the model never issued, or a call left unanswered', async () => {
+    fake.script({ toolCalls: [{ id: 'call_real', name: 'x', arguments: {} }] });
+    await (await client.chat.completions.create({ model: MODEL, messages, stream: true })).toReadableStream().getReader().read();
+    const call = { id: 'call_real', type: 'function' as const, function: { name: 'x', arguments: '{}' } };
+    const renamed = { ...call, id: 'call_renamed_by_client' };
+    const asked = { role: 'assistant' as const, content: null, tool_calls: [call] };
+    const bad = [
+      [{ role: 'assistant' as const, content: null, tool_calls: [renamed] }, { role: 'tool' as const, tool_call_id: renamed.id, content: 'r' }],
+      [asked, { role: 'tool' as const, tool_call_id: 'call_other', content: 'r' }],
+      [asked, { role: 'user' as const, content: 'and?' }],
+      [{ role: 'tool' as const, tool_call_id: 'call_real', content: 'r' }],
+    ];
+    const errors = [];
+    for (const transcript of bad) errors.push(await caught(client.chat.completions.create({ model: MODEL, messages: [...messages, ...transcript] })));
+    expect(errors.map((e) => e.status)).toEqual([400, 400, 400, 400]);
+    expect(errors[0].message).toContain('is not one the model issued');
+    expect(errors[1].message).toContain("messages with role 'tool' must be a response to a preceeding message with 'tool_calls'");
+    expect(errors[2].message).toContain('The following tool_call_ids did not have response messages: call_real');
+    fake.script({ text: 'ok' });
+    const good = await client.chat.completions.create({ model: MODEL, messages: [...messages, asked, { role: 'tool', tool_call_id: 'call_real', content: 'r' }] });
+    expect(good.choices[0]!.message.content).toBe('ok');
+  });
+
+  it('streams reasoning_details in fragments and requires them back with the calls they came with', async () => {
+    const details = [
+      { type: 'reasoning.text', text: 'The user wants the org.', signature: 'sig-abc', format: 'anthropic-claude-v1' },
+      { type: 'reasoning.encrypted', data: 'opaque-blob', format: 'google-gemini-v1' },
+    ];
+    fake.script({ reasoning: { text: 'Thinking it over.', details }, toolCalls: [{ id: 'call_r1', name: 'x', arguments: {} }] });
+    const { data } = await rawStream({});
+    const fragments = data.slice(0, -1).map((d) => JSON.parse(d).choices[0]?.delta ?? {}).filter((d) => d.reasoning_details);
+    expect(fragments).toHaveLength(4);
+    expect(fragments[0].reasoning_details[0]).toEqual({ index: 0, type: 'reasoning.text', text: 'The user wan', format: 'anthropic-claude-v1' });
+    expect(fragments[1].reasoning_details[0]).toEqual({ index: 0, type: 'reasoning.text', text: 'ts the org.', signature: 'sig-abc' });
+    const call = { id: 'call_r1', type: 'function' as const, function: { name: 'x', arguments: '{}' } };
+    const answer = { role: 'tool' as const, tool_call_id: 'call_r1', content: 'r' };
+    const without = await caught(client.chat.completions.create({ model: MODEL, messages: [...messages, { role: 'assistant', content: null, tool_calls: [call] }, answer] }));
+    expect(without.status).toBe(400);
+    expect(without.message).toContain('thought_signature');
+    fake.script({ text: 'ok' });
+    const assistant = { role: 'assistant', content: null, tool_calls: [call], reasoning_details: details.map((d, index) => ({ index, ...d })) } as never;
+    await client.chat.completions.create({ model: MODEL, messages: [...messages, assistant, answer] });
   });
 
   it('fails loudly (500) when the test did not script a turn', async () => {

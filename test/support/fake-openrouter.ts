@@ -19,15 +19,19 @@ import type {
   TurnOptions,
 } from './fake-openrouter/types.ts';
 import {
+  callIds,
   completionBody,
   completionErrorBody,
   errorBody,
   midStreamError,
   newGeneration,
+  reasoningDetails,
   streamPayloads,
   textChunk,
   type Generation,
 } from './fake-openrouter/wire.ts';
+import { schemaProblems } from './fake-openrouter/schema-rules.ts';
+import { createProviderMemory } from './fake-openrouter/transcript-checks.ts';
 
 export type {
   FakeOpenRouter,
@@ -74,6 +78,20 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
+/**
+ * A `google/` model is served by Gemini, which refuses what its function declarations do not take
+ * (schema-rules.ts): OpenRouter relays that as a 400 "Provider returned error" with Gemini's own
+ * text in `metadata.raw`, before anything streams.
+ */
+function providerRefusal(body: any) {
+  if (typeof body.model !== 'string' || !body.model.startsWith('google/') || !Array.isArray(body.tools)) return undefined;
+  const problems = body.tools.flatMap((tool: any, i: number) =>
+    schemaProblems('gemini', tool?.function?.parameters ?? {}).map((p) => p.message.replaceAll("'parameters", `'tools[0].function_declarations[${i}].parameters`)));
+  if (problems.length === 0) return undefined;
+  const raw = JSON.stringify({ error: { code: 400, message: problems.join('\n'), status: 'INVALID_ARGUMENT' } });
+  return errorBody(400, 'Provider returned error', { raw, provider_name: 'Google AI Studio' });
+}
+
 export async function startFakeOpenRouter(options: StartFakeOpenRouterOptions = {}): Promise<FakeOpenRouter> {
   const apiKey = options.apiKey ?? 'test-openrouter-key';
   const defaultChunkDelayMs = options.defaultChunkDelayMs ?? 0;
@@ -83,6 +101,8 @@ export async function startFakeOpenRouter(options: StartFakeOpenRouterOptions = 
   const queue: Entry[] = [];
   let responder: ((body: any, index: number) => ScriptEntry) | undefined;
   let closing = false;
+  // What the provider remembers of the calls it sent (kept across reset(): ids are unique anyway).
+  const memory = createProviderMemory();
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
 
@@ -118,12 +138,18 @@ export async function startFakeOpenRouter(options: StartFakeOpenRouterOptions = 
     if (typeof body.model === 'string' && unknownModels.has(body.model)) {
       return sendJson(res, 400, errorBody(400, `${body.model} is not a valid model ID`));
     }
+    const refusal = providerRefusal(body);
+    if (refusal) return sendJson(res, 400, refusal);
+    const transcriptError = memory.check(body.messages);
+    if (transcriptError) return sendJson(res, 400, errorBody(400, transcriptError));
     const next = queue.shift() ?? (responder ? normalize(responder(body, index)) : undefined);
     if (!next) {
       const msg = `fake-openrouter: the test did not script a turn for request #${index} (queue empty, no respondWith)`;
       return sendJson(res, 500, errorBody(500, msg));
     }
-    const [turn, opts] = next;
+    const [scripted, opts] = next;
+    const turn: ScriptedTurn = 'toolCalls' in scripted ? { ...scripted, toolCalls: callIds(scripted.toolCalls) } : scripted;
+    if ('toolCalls' in turn) memory.issue(turn.toolCalls.map((c) => c.id!), reasoningDetails(turn.reasoning));
     const timing = { first: opts.firstChunkDelayMs ?? 0, gap: opts.chunkDelayMs ?? defaultChunkDelayMs };
     const g = newGeneration(body.model);
     if ('error' in turn) {

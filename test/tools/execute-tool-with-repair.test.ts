@@ -60,6 +60,14 @@ describe('executeToolWithRepair', () => {
     expect(zoho.requestsTo('/crm/v8/Leads/search')[0]!.query).toMatchObject({ page: '1', per_page: '5' });
   });
 
+  it('treats null as absent, as a strict-mode model fills the optional fields it does not use', async () => {
+    const { outcome, events, types } = await run('crm_search_records', { module: 'Leads', word: 'a', email: null, phone: null, fields: null, page: null });
+    expect(types).toEqual(['status', 'repair', 'tool_result']);
+    expect(events[1]!.data).toMatchObject({ attempt: 0, reason: 'schema' });
+    expect((events[1]!.data as any).params).toEqual({ module: 'Leads', word: 'a' });
+    expect(outcome.ok).toBe(true);
+  });
+
   it('maps field names that differ from the API name in case or are labels', async () => {
     const { outcome, events, types } = await run('crm_create_record', { module: 'Leads', record: { last_name: 'Hopper', 'Company': 'Navy', 'first name': 'Grace' } });
     expect(types).toEqual(['status', 'repair', 'tool_result']);

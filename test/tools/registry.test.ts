@@ -3,7 +3,7 @@ import { createToolRegistry } from '../../src/tools/registry.ts';
 import { createCrmClient } from '../../src/zoho/crm-client.ts';
 import { createZohoHttp } from '../../src/zoho/zoho-http.ts';
 import { allTools } from '../../tools/index.ts';
-import { loadCrmOas, type SentRequest } from '../support/crm-oas.ts';
+import { CRM_OAS_SKIP_NOTE, hasCrmOas, loadCrmOas, type SentRequest } from '../support/crm-oas.ts';
 import { fixedToken } from '../support/direct-clients.ts';
 
 const FIXED = [
@@ -69,9 +69,11 @@ describe('the tool catalogue', () => {
     for (const name of FIXED) expect(names).toContain(name);
   });
 
-  it('describes every tool with an object JSON Schema that refuses unknown keys', () => {
+  it('publishes one provider-neutral object JSON Schema per tool (unknown keys are refused by zod, below)', () => {
     for (const d of registry.describe()) {
-      expect(d.inputSchema, d.name).toMatchObject({ type: 'object', additionalProperties: false });
+      expect(d.inputSchema, d.name).toMatchObject({ type: 'object' });
+      expect(Object.keys(d.inputSchema), d.name).not.toContain('$schema');
+      expect(Object.keys(d.inputSchema), d.name).not.toContain('additionalProperties');
       expect(d.description.length, d.name).toBeGreaterThan(60);
     }
   });
@@ -113,8 +115,10 @@ describe('the tool catalogue', () => {
   });
 });
 
-describe('CRM requests against Zoho\'s v8 OpenAPI files', () => {
-  const oas = loadCrmOas();
+if (!hasCrmOas) console.warn(CRM_OAS_SKIP_NOTE);
+
+(hasCrmOas ? describe : describe.skip)('CRM requests against Zoho\'s v8 OpenAPI files', () => {
+  const oas = hasCrmOas ? loadCrmOas() : undefined!;
 
   it('drives every CRM tool in the catalogue', () => {
     const covered = new Set(CRM_CALLS.map(([name]) => name));

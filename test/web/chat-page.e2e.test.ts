@@ -223,6 +223,21 @@ ${escapeHtml(q.get('scope') ?? '')}</p><p><a id="accept" href="${escapeHtml(back
     expect(evilHits).toEqual([]);
   });
 
+  it('keeps the earlier turn\'s tool calls and results on a follow-up, under the model\'s own ids', async () => {
+    const index = llm.requests.length;
+    llm.script({ text: 'Its id is 9001.' });
+    await page.fill('#prompt', 'And what is its id?');
+    await page.keyboard.press('Enter');
+    await lastAnswer().locator('.md', { hasText: 'Its id is 9001.' }).waitFor();
+    await page.locator('#send').waitFor({ state: 'visible' });
+    const sent = llm.requests[index]!.body.messages;
+    expect(sent.map((m: any) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'assistant', 'user']);
+    expect(sent[2].tool_calls.map((c: any) => c.id)).toEqual(['call_org_1', 'call_search_1']);
+    expect(sent[3]).toMatchObject({ tool_call_id: 'call_org_1' });
+    expect(sent[3].content).toContain('9001');
+    expect(sent.at(-1)).toMatchObject({ role: 'user', content: 'And what is its id?' });
+  });
+
   it('stops a stream midway and the model request is aborted', async () => {
     const index = llm.requests.length;
     const words = Array.from({ length: 40 }, (_, i) => ` word${i + 1}`);
@@ -248,7 +263,7 @@ ${escapeHtml(q.get('scope') ?? '')}</p><p><a id="accept" href="${escapeHtml(back
     await page.locator('.msg-assistant .md', { hasText: 'Fake Org' }).waitFor();
     await page.locator('.msg-assistant .tool-status', { hasText: 'Calling Zoho tool: crm_get_org...' }).waitFor();
     await page.locator('.msg-assistant .note', { hasText: 'Stopped.' }).waitFor();
-    expect(await page.locator('.msg').count()).toBe(4);
+    expect(await page.locator('.msg').count()).toBe(6);
   });
 
   it('shows a reconnect button for a connection that needs one, and reconnecting works', async () => {
@@ -322,11 +337,43 @@ ${escapeHtml(q.get('scope') ?? '')}</p><p><a id="accept" href="${escapeHtml(back
     await page.fill('#prompt', 'Delete that old lead');
     await page.click('#send');
     const box = lastAnswer().locator('.action-approval');
+    await box.locator('button', { hasText: 'Deny' }).waitFor();
+    // A delete looks like one: red, and Deny comes first.
+    expect(await box.getAttribute('class')).toContain('action-danger');
+    expect(await box.locator('.action-buttons button').first().textContent()).toBe('Deny');
+    expect(await box.locator('.approval-fields dd').allTextContents()).toEqual(['Leads', leadId]);
+    await shot('12-destructive-approval');
     await box.locator('button', { hasText: 'Deny' }).click();
     await lastAnswer().locator('.tool[data-tool="crm_delete_record"] .tool-outcome', { hasText: 'Not run: you denied it.' }).waitFor();
     await lastAnswer().locator('.md', { hasText: 'did not delete' }).waitFor();
     await box.locator('text=You denied this.').waitFor();
     expect(fake.requestsTo(/\/crm\/v8\/Leads/, 'DELETE')).toHaveLength(0);
+  });
+
+  it('cancels an open approval when a new message is sent: its buttons are disabled and the model is told', async () => {
+    const leadId = [...fake.crm.records.get('Leads')!.keys()][0]!;
+    llm.script({ toolCalls: [{ id: 'call_del_2', name: 'crm_delete_record', arguments: { module: 'Leads', id: leadId } }] });
+    await page.fill('#prompt', 'Delete that lead after all');
+    await page.click('#send');
+    await lastAnswer().locator('.action-approval button', { hasText: 'Approve' }).waitFor();
+    // Pinned to this answer: the next message adds a newer one.
+    const box = answers().nth((await answers().count()) - 1).locator('.action-approval');
+    await page.locator('#send').waitFor({ state: 'visible' });
+
+    const index = llm.requests.length;
+    llm.script({ text: 'Here are your deals.' });
+    await page.fill('#prompt', 'Never mind, list the deals');
+    await page.click('#send');
+    await lastAnswer().locator('.md', { hasText: 'Here are your deals.' }).waitFor();
+    await box.locator('text=Cancelled: you sent a new message').waitFor();
+    expect(await box.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(true);
+    expect(await box.locator('button', { hasText: 'Deny' }).isDisabled()).toBe(true);
+    await page.locator('#send').waitFor({ state: 'visible' });
+    expect(await box.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(true); // still, once the run is over
+    const told = llm.requests[index]!.body.messages.find((m: any) => m.role === 'tool' && m.tool_call_id === 'call_del_2');
+    expect(told.content).toContain('NOT_RUN');
+    expect(fake.requestsTo(/\/crm\/v8\/Leads/, 'DELETE')).toHaveLength(0);
+    await shot('13-approval-cancelled');
   });
 
   it('shows a failed run in plain words', async () => {
@@ -338,7 +385,7 @@ ${escapeHtml(q.get('scope') ?? '')}</p><p><a id="accept" href="${escapeHtml(back
     expect(await box.locator('strong').textContent()).toBe('The AI model could not answer right now. Try again in a moment.');
     expect(await box.locator('.detail').textContent()).toContain('LLM_ERROR');
     await page.locator('#send').waitFor({ state: 'visible' });
-    await shot('12-error');
+    await shot('14-error');
   });
 
   it('works at 375 px wide', async () => {
@@ -346,11 +393,11 @@ ${escapeHtml(q.get('scope') ?? '')}</p><p><a id="accept" href="${escapeHtml(back
     await page.locator('.msg').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     expect(await page.isVisible('#connections')).toBe(false);
-    await shot('13-phone-chat');
+    await shot('15-phone-chat');
     await page.click('#toggle-connections');
     await page.locator('.conn', { hasText: EMAIL }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-    await shot('14-phone-connections');
+    await shot('16-phone-connections');
     await page.click('#toggle-connections');
     await page.setViewportSize({ width: 1200, height: 800 });
   });

@@ -8,15 +8,15 @@ export const crmAddNote = defineTool({
   app: 'crm',
   effect: 'write',
   description: [
-    'Attach a note to one Zoho CRM record (a Lead, Contact, Account, Deal, ...). content is plain text;',
-    'title is optional. Example: {"module":"Deals","recordId":"5725767000000412345","title":"Call summary","content":"Agreed on a 12-month term."}',
+    'Attach a note to one Zoho CRM record (a Lead, Contact, Account, Deal, ...).',
+    'Example: {"module":"Deals","recordId":"5725767000000412345","title":"Call summary","content":"Agreed on a 12-month term."}',
   ].join(' '),
   input: z
     .object({
       module: crmModule.describe('API name of the module of the record the note belongs to, e.g. Deals'),
       recordId: zohoId('Id of the record the note belongs to'),
-      title: z.string().min(1).max(255).optional(),
-      content: z.string().min(1).max(32_000),
+      title: z.string().min(1).max(255).optional().describe('Note title (optional)'),
+      content: z.string().min(1).max(32_000).describe('Note text, plain text'),
     })
     .strict(),
   async run(p, { client, signal }) {

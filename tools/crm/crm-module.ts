@@ -4,4 +4,4 @@ import { z } from 'zod';
 export const crmModule = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a module API name such as Leads or Deals (see crm_list_modules)')
-  .describe('Module API name, e.g. Leads, Contacts, Accounts, Deals (crm_list_modules lists them)');
+  .describe('Module API name, e.g. Leads or Deals (crm_list_modules lists them)');

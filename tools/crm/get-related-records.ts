@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/tools/define-tool.ts';
+import { crmPage, crmPerPage } from './paging.ts';
 import { zohoId } from '../zoho-id.ts';
 import { crmModule } from './crm-module.ts';
 
@@ -10,7 +11,7 @@ export const crmGetRelatedRecords = defineTool({
   description: [
     'List the records in one related list of a Zoho CRM record, e.g. the Contacts or Deals of an Account, the',
     'Activities of a Lead. relatedList is the related list API name (Contacts, Deals, Notes, Attachments,',
-    'Activities, Products, ...). fields is required (1 to 50 field API names of the related module). perPage is at most 200.',
+    'Activities, Products, ...). fields is required (1 to 50 field API names of the related module).',
     'Example: {"module":"Accounts","id":"5725767000000412345","relatedList":"Deals","fields":["Deal_Name","Stage","Amount"]}',
   ].join(' '),
   input: z
@@ -23,8 +24,8 @@ export const crmGetRelatedRecords = defineTool({
         .describe('Related list API name, e.g. Contacts, Deals, Notes, Activities'),
       // Zoho's v8 doc marks fields mandatory here although related_records.json does not.
       fields: z.array(z.string().min(1)).min(1).max(50).describe('Field API names to return (required), e.g. ["Deal_Name","Stage"]'),
-      page: z.number().int().min(1).optional(),
-      perPage: z.number().int().min(1).max(200).optional(),
+      page: crmPage,
+      perPage: crmPerPage,
     })
     .strict(),
   async run(p, { client, signal }) {

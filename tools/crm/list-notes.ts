@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/tools/define-tool.ts';
+import { crmPage, crmPerPage } from './paging.ts';
 import { zohoId } from '../zoho-id.ts';
 import { crmModule } from './crm-module.ts';
 
@@ -12,15 +13,15 @@ export const crmListNotes = defineTool({
   effect: 'read',
   description: [
     'List Zoho CRM notes: those attached to one record when you give module and recordId together, otherwise the',
-    'latest notes across the CRM. perPage is at most 200.',
+    'latest notes across the CRM.',
     'Example: {"module":"Deals","recordId":"5725767000000412345"}',
   ].join(' '),
   input: z
     .object({
       module: crmModule.optional(),
       recordId: zohoId('Id of the record whose notes to list').optional(),
-      page: z.number().int().min(1).optional(),
-      perPage: z.number().int().min(1).max(200).optional(),
+      page: crmPage,
+      perPage: crmPerPage,
     })
     .strict()
     .refine((p) => (p.module === undefined) === (p.recordId === undefined), {

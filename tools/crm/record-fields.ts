@@ -8,4 +8,4 @@ import { z } from 'zod';
 export const recordFields = z
   .record(z.string().min(1), z.unknown())
   .refine((r) => Object.keys(r).length > 0, { message: 'give at least one field' })
-  .describe('Field API names to values, e.g. {"Last_Name":"Smith","Email":"a@b.com","Account_Name":{"id":"5725767000000412345"}}');
+  .describe('Field API names to values, at least one, e.g. {"Last_Name":"Smith","Email":"a@b.com","Account_Name":{"id":"5725767000000412345"}}');

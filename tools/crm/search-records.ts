@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/tools/define-tool.ts';
+import { crmModule } from './crm-module.ts';
+import { crmPage, crmPerPage } from './paging.ts';
 
 export const crmSearchRecords = defineTool({
   name: 'crm_search_records',
@@ -14,14 +16,14 @@ export const crmSearchRecords = defineTool({
   ].join(' '),
   input: z
     .object({
-      module: z.string().min(1).describe('Module API name, e.g. Leads, Contacts, Accounts, Deals'),
-      criteria: z.string().min(1).optional(),
-      email: z.string().min(1).optional(),
-      phone: z.string().min(1).optional(),
-      word: z.string().min(1).optional(),
+      module: crmModule,
+      criteria: z.string().min(1).optional().describe('Criteria expression, e.g. ((Last_Name:equals:Smith)and(Lead_Status:equals:Contacted))'),
+      email: z.string().min(1).optional().describe('An email address, matched against every email field'),
+      phone: z.string().min(1).optional().describe('A phone number, matched against every phone field'),
+      word: z.string().min(1).optional().describe('A word, matched anywhere in the module\'s records'),
       fields: z.array(z.string().min(1)).max(50).optional().describe('Field API names to return'),
-      page: z.number().int().min(1).optional(),
-      perPage: z.number().int().min(1).max(200).optional(),
+      page: crmPage,
+      perPage: crmPerPage,
     })
     .strict()
     .refine((p) => [p.criteria, p.email, p.phone, p.word].filter((v) => v !== undefined).length === 1, {

@@ -8,13 +8,13 @@ export const deskAddTicketComment = defineTool({
   effect: 'write',
   description: [
     'Add a comment to a Zoho Desk ticket. Comments are private notes for agents unless isPublic is true,',
-    'in which case the customer sees them in the help center (no email is sent). content is plain text.',
+    'in which case the customer sees them in the help center (no email is sent).',
     'Example: {"ticketId":"1892000000042032","content":"Called the customer, replacement ships Monday."}',
   ].join(' '),
   input: z
     .object({
       ticketId: zohoId('Ticket id'),
-      content: z.string().min(1).max(32_000),
+      content: z.string().min(1).max(32_000).describe('Comment text, plain text'),
       isPublic: z.boolean().optional().describe('true shows the comment to the customer; default false (private)'),
     })
     .strict(),

@@ -7,16 +7,16 @@ export const deskCreateContact = defineTool({
   app: 'desk',
   effect: 'write',
   description: [
-    'Create a Zoho Desk contact (a customer). lastName is required; link it to an account with accountId',
+    'Create a Zoho Desk contact (a customer). Link it to an account with accountId',
     '(desk_list_accounts). Search first with desk_search_contacts to avoid duplicates.',
     'Example: {"lastName":"Carol","firstName":"Lucas","email":"carol@zylker.com"}',
   ].join(' '),
   input: z
     .object({
-      lastName: z.string().min(1).max(80),
-      firstName: z.string().min(1).max(80).optional(),
-      email: z.email().optional(),
-      phone: z.string().min(1).max(50).optional(),
+      lastName: z.string().min(1).max(80).describe('Last name (required)'),
+      firstName: z.string().min(1).max(80).optional().describe('First name'),
+      email: z.email().optional().describe('Email address'),
+      phone: z.string().min(1).max(50).optional().describe('Phone number'),
       accountId: zohoId('Account id (desk_list_accounts)').optional(),
     })
     .strict(),

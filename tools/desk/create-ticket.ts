@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/tools/define-tool.ts';
+import { deskPriority } from './ticket-values.ts';
 import { zohoId } from '../zoho-id.ts';
 
 export const deskCreateTicket = defineTool({
@@ -9,17 +10,17 @@ export const deskCreateTicket = defineTool({
   description: [
     'Create a Zoho Desk ticket in one department for a contact. Give contactId (desk_search_contacts) or the',
     'customer\'s email: with only an email, Desk reuses the contact with that email or creates one.',
-    'departmentId comes from desk_list_departments. description may be plain text or HTML.',
+    'departmentId comes from desk_list_departments.',
     'Example: {"subject":"Printer down","departmentId":"1892000000006907","email":"carol@zylker.com","priority":"High"}',
   ].join(' '),
   input: z
     .object({
-      subject: z.string().min(1).max(255),
+      subject: z.string().min(1).max(255).describe('Ticket subject'),
       departmentId: zohoId('Department id (desk_list_departments)'),
       contactId: zohoId('Contact id (desk_search_contacts)').optional(),
       email: z.email().optional().describe('Customer email; used to find or create the contact when contactId is not given'),
-      description: z.string().min(1).max(65_000).optional(),
-      priority: z.string().min(1).optional().describe('Priority value, usually High, Medium or Low'),
+      description: z.string().min(1).max(65_000).optional().describe('The problem in the customer\'s words, plain text or HTML'),
+      priority: deskPriority.optional(),
     })
     .strict()
     .refine((p) => p.contactId !== undefined || p.email !== undefined, {

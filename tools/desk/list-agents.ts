@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/tools/define-tool.ts';
+import { deskFrom, deskLimit } from './paging.ts';
 
 export const deskListAgents = defineTool({
   name: 'desk_list_agents',
@@ -7,12 +8,12 @@ export const deskListAgents = defineTool({
   effect: 'read',
   description: [
     'List Zoho Desk agents (the support staff): id, name, email, status. Use it to find the assigneeId for',
-    'desk_update_ticket. Page with from (0-based) and limit (at most 100). Example: {"limit":50}',
+    'desk_update_ticket. Example: {"limit":50}',
   ].join(' '),
   input: z
     .object({
-      from: z.number().int().min(0).optional().describe('0-based offset'),
-      limit: z.number().int().min(1).max(100).optional(),
+      from: deskFrom,
+      limit: deskLimit,
     })
     .strict(),
   async run(p, { client, signal }) {

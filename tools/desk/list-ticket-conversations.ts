@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/tools/define-tool.ts';
+import { deskFrom, deskLimit } from './paging.ts';
 import { zohoId } from '../zoho-id.ts';
 
 export const deskListTicketConversations = defineTool({
@@ -8,14 +9,14 @@ export const deskListTicketConversations = defineTool({
   effect: 'read',
   description: [
     'List the whole conversation of a Zoho Desk ticket in order: threads (customer emails and agent replies) and',
-    'comments together, each with its type. Use it to summarise a ticket\'s history. Page with from (0-based)',
-    'and limit (at most 100). Example: {"ticketId":"1892000000042032","limit":50}',
+    'comments together, each with its type. Use it to summarise a ticket\'s history.',
+    'Example: {"ticketId":"1892000000042032","limit":50}',
   ].join(' '),
   input: z
     .object({
       ticketId: zohoId('Ticket id'),
-      from: z.number().int().min(0).optional().describe('0-based offset'),
-      limit: z.number().int().min(1).max(100).optional(),
+      from: deskFrom,
+      limit: deskLimit,
     })
     .strict(),
   async run(p, { client, signal }) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/tools/define-tool.ts';
+import { deskFrom, deskLimit } from './paging.ts';
 import { zohoId } from '../zoho-id.ts';
 
 export const deskListTicketThreads = defineTool({
@@ -9,13 +10,13 @@ export const deskListTicketThreads = defineTool({
   description: [
     'List the threads of a Zoho Desk ticket: the emails, replies and other channel messages exchanged with the',
     'customer (direction, author, channel, summary, time). Comments are not threads: desk_list_ticket_conversations',
-    'gives both. Page with from (0-based) and limit (at most 100). Example: {"ticketId":"1892000000042032"}',
+    'gives both. Example: {"ticketId":"1892000000042032"}',
   ].join(' '),
   input: z
     .object({
       ticketId: zohoId('Ticket id'),
-      from: z.number().int().min(0).optional().describe('0-based offset'),
-      limit: z.number().int().min(1).max(100).optional(),
+      from: deskFrom,
+      limit: deskLimit,
     })
     .strict(),
   async run(p, { client, signal }) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/tools/define-tool.ts';
+import { deskFrom, deskLimit } from './paging.ts';
 
 const CRITERIA = ['email', 'firstName', 'lastName', 'fullName', 'phone', 'accountName'] as const;
 
@@ -10,18 +11,18 @@ export const deskSearchContacts = defineTool({
   description: [
     'Search Zoho Desk contacts (customers) by email, name, phone or account name; give at least one, several are',
     'combined with AND. A trailing * matches a prefix, e.g. "smi*". Use it to find the contactId for a ticket.',
-    'Page with from (0-based) and limit (at most 100). Example: {"email":"carol@zylker.com"}',
+    'Example: {"email":"carol@zylker.com"}',
   ].join(' '),
   input: z
     .object({
-      email: z.string().min(1).optional(),
-      firstName: z.string().min(1).optional(),
-      lastName: z.string().min(1).optional(),
-      fullName: z.string().min(1).optional(),
-      phone: z.string().min(1).optional(),
-      accountName: z.string().min(1).optional(),
-      from: z.number().int().min(0).optional().describe('0-based offset'),
-      limit: z.number().int().min(1).max(100).optional(),
+      email: z.string().min(1).optional().describe('Contact email'),
+      firstName: z.string().min(1).optional().describe('First name'),
+      lastName: z.string().min(1).optional().describe('Last name'),
+      fullName: z.string().min(1).optional().describe('First and last name'),
+      phone: z.string().min(1).optional().describe('Phone number'),
+      accountName: z.string().min(1).optional().describe('Name of the contact\'s account (company)'),
+      from: deskFrom,
+      limit: deskLimit,
     })
     .strict()
     .refine((p) => CRITERIA.some((k) => p[k] !== undefined), { message: `give at least one of ${CRITERIA.join(', ')}`, path: ['email'] }),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/tools/define-tool.ts';
+import { deskPriority, deskStatus } from './ticket-values.ts';
+import { deskFrom, deskLimit } from './paging.ts';
 
 export const deskSearchTickets = defineTool({
   name: 'desk_search_tickets',
@@ -8,18 +10,18 @@ export const deskSearchTickets = defineTool({
   description: [
     'Search Zoho Desk tickets by subject, customer email, status, priority or ticket number (the number customers',
     'quote, e.g. 101). Give at least one criterion; several are combined with AND. subject and email match',
-    'a prefix when they end with *, e.g. "printer*". Page with from (0-based) and limit (at most 100).',
+    'a prefix when they end with *, e.g. "printer*".',
     'Example: {"email":"carol@zylker.com","status":"Open"}',
   ].join(' '),
   input: z
     .object({
-      subject: z.string().min(1).optional(),
+      subject: z.string().min(1).optional().describe('Ticket subject; a trailing * matches a prefix'),
       email: z.string().min(1).optional().describe('Customer email; a trailing * matches a prefix'),
-      status: z.string().min(1).optional().describe('e.g. Open, On Hold, Escalated, Closed'),
-      priority: z.string().min(1).optional(),
+      status: deskStatus.optional(),
+      priority: deskPriority.optional(),
       ticketNumber: z.string().regex(/^\d+$/, 'digits only, e.g. "101"').optional().describe('Ticket number as shown to customers, e.g. "101"'),
-      from: z.number().int().min(0).optional().describe('0-based offset'),
-      limit: z.number().int().min(1).max(100).optional(),
+      from: deskFrom,
+      limit: deskLimit,
     })
     .strict()
     .refine((p) => [p.subject, p.email, p.status, p.priority, p.ticketNumber].some((v) => v !== undefined), {

@@ -1,25 +1,27 @@
 import { z } from 'zod';
 import { defineTool } from '../../src/tools/define-tool.ts';
+import { deskPriority, deskStatus } from './ticket-values.ts';
 import { zohoId } from '../zoho-id.ts';
 
 const changes = z
   .object({
-    subject: z.string().min(1).max(255),
-    description: z.string().min(1).max(65_000),
-    status: z.string().min(1).describe('e.g. Open, On Hold, Escalated, Closed'),
-    priority: z.string().min(1).describe('usually High, Medium or Low'),
+    subject: z.string().min(1).max(255).describe('New subject'),
+    description: z.string().min(1).max(65_000).describe('New description, plain text or HTML'),
+    status: deskStatus.describe('New status: Closed closes the ticket, Open reopens it; Desk\'s defaults are Open, On Hold, Escalated, Closed'),
+    priority: deskPriority,
     assigneeId: zohoId('Agent id (desk_list_agents)'),
     departmentId: zohoId('Department id; moving a ticket may need a new assignee'),
     contactId: zohoId('Contact id'),
     dueDate: z.iso.datetime().describe('ISO 8601 UTC, e.g. 2025-03-01T17:00:00.000Z'),
-    category: z.string().min(1),
-    subCategory: z.string().min(1),
-    email: z.email(),
-    phone: z.string().min(1),
+    category: z.string().min(1).describe('Category, as set up in Desk'),
+    subCategory: z.string().min(1).describe('Sub-category of the category'),
+    email: z.email().describe('Contact email on the ticket'),
+    phone: z.string().min(1).describe('Contact phone on the ticket'),
   })
   .partial()
   .strict()
-  .refine((c) => Object.keys(c).length > 0, { message: 'give at least one field to change' });
+  .refine((c) => Object.keys(c).length > 0, { message: 'give at least one field to change' })
+  .describe('The fields to change, at least one; the others keep their values');
 
 export const deskUpdateTicket = defineTool({
   name: 'desk_update_ticket',

@@ -1,4 +1,7 @@
 // The chat: a conversation kept in localStorage, each answer streamed from POST /api/chat as SSE.
+// The server keeps the model's transcript of the conversation (tool calls and results included) by
+// its `conversationId`; the page sends that id and the text it shows, and a new message cancels the
+// conversation's approvals still open (their buttons are disabled).
 //
 // How a client consumes the stream (DESIGN.md "SSE events"), as this file does:
 //   status       → a live line "Calling Zoho tool: <name>..." for that callId
@@ -23,6 +26,7 @@ const newId = () => (crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`);
  */
 export function createChat(els, actions) {
   let storageKey;
+  let conversationId;
   let messages = [];
   let controller; // the running stream's AbortController
   const views = new Map(); // message id → { el, partEls: [] }
@@ -31,6 +35,7 @@ export function createChat(els, actions) {
   // ---- storage ----
   function load(user) {
     storageKey = `zoho-runtime.chat.${user}`;
+    conversationId = localStorage.getItem(`${storageKey}.conversation`) ?? newConversation();
     try {
       messages = JSON.parse(localStorage.getItem(storageKey) ?? '[]');
       if (!Array.isArray(messages)) messages = [];
@@ -62,8 +67,14 @@ export function createChat(els, actions) {
     if (now) write();
     else saveTimer = setTimeout(write, 300);
   }
+  function newConversation() {
+    const id = newId();
+    if (storageKey) localStorage.setItem(`${storageKey}.conversation`, id);
+    return id;
+  }
   function clear() {
     if (controller) controller.abort();
+    conversationId = newConversation();
     messages = [];
     views.clear();
     save(true);
@@ -87,13 +98,28 @@ export function createChat(els, actions) {
   // ---- running a stream ----
   async function send(text) {
     if (controller || !text.trim()) return;
+    cancelOpenApprovals();
     messages.push({ id: newId(), role: 'user', content: text.trim(), at: Date.now() });
     const answer = { id: newId(), role: 'assistant', parts: [], state: 'streaming', at: Date.now() };
-    const body = { messages: apiMessages() };
+    const body = { conversationId, messages: apiMessages() };
     messages.push(answer);
     renderAll();
     scrollToEnd(true);
     await runStream(answer, (signal) => request('/api/chat', { method: 'POST', json: body, accept: 'text/event-stream', signal }));
+  }
+
+  /** A new message cancels the conversation's undecided approvals on the server; the page shows it. */
+  function cancelOpenApprovals() {
+    for (const m of messages) {
+      if (m.role !== 'assistant') continue;
+      for (const part of m.parts) {
+        if (part.kind !== 'action' || part.code !== 'approval_required' || part.resolved) continue;
+        part.resolved = 'cancelled';
+        const held = m.parts.find((p) => p.kind === 'tool' && p.callId === part.callId);
+        if (held && !held.outcome) held.outcome = { ok: false, stopped: true, cancelled: true };
+        queueRender(m);
+      }
+    }
   }
 
   async function decide(message, part, decision) {
@@ -224,7 +250,7 @@ export function createChat(els, actions) {
   function setBusy(busy) {
     els.send.hidden = busy;
     els.stop.hidden = !busy;
-    els.messages.querySelectorAll('.action-approval button').forEach((b) => { b.disabled = busy; });
+    els.messages.querySelectorAll('.action-approval:not([data-resolved]) button').forEach((b) => { b.disabled = busy; });
   }
 
   function queueRender(message) {
@@ -321,10 +347,11 @@ export function createChat(els, actions) {
 
   function renderTool(part, el) {
     const denied = part.outcome?.error?.code === 'APPROVAL_DENIED';
+    const reasked = part.outcome?.error?.code === 'REPAIR_NEEDS_APPROVAL';
     const state = !part.outcome ? (part.awaiting ? 'waiting' : 'running')
-      : part.outcome.stopped || denied ? 'stopped' : part.outcome.ok ? 'ok' : 'failed';
+      : part.outcome.stopped || denied || reasked ? 'stopped' : part.outcome.ok ? 'ok' : 'failed';
     const line = part.message
-      ?? (denied ? `Zoho tool: ${part.tool}` : part.awaiting ? `Waiting for your approval: ${part.tool}` : `Preparing Zoho tool: ${part.tool}...`);
+      ?? (denied || part.outcome?.cancelled ? `Zoho tool: ${part.tool}` : part.awaiting ? `Waiting for your approval: ${part.tool}` : `Preparing Zoho tool: ${part.tool}...`);
     const wasOpen = el.querySelector('details')?.open ?? false;
     el.className = `tool tool-${state}`;
     el.dataset.callId = part.callId;
@@ -341,6 +368,8 @@ export function createChat(els, actions) {
       let text;
       if (state === 'ok') text = `Done${suffix}.`;
       else if (denied) text = 'Not run: you denied it.';
+      else if (reasked) text = 'Not run: Zoho refused these parameters. The corrected call below needs your approval.';
+      else if (part.outcome.cancelled) text = 'Not run: you sent a new message instead.';
       else if (state === 'stopped') text = 'Stopped.';
       else {
         const { text: plain } = plainWords(part.outcome.error);
@@ -364,17 +393,7 @@ export function createChat(els, actions) {
   function renderAction(message, part, el) {
     el.className = 'action';
     if (part.code === 'approval_required') {
-      el.classList.add('action-approval');
-      const buttons = part.resolved
-        ? [h('span', { class: 'muted' }, part.resolved === 'approve' ? 'You approved this.' : 'You denied this.')]
-        : [
-          h('button', { class: 'btn btn-primary btn-small', type: 'button', disabled: !!controller, onclick: () => decide(message, part, 'approve') }, 'Approve'),
-          h('button', { class: 'btn btn-ghost btn-small', type: 'button', disabled: !!controller, onclick: () => decide(message, part, 'deny') }, 'Deny'),
-        ];
-      el.replaceChildren(
-        h('div', { class: 'action-text' }, part.message || `The assistant wants to run ${part.tool}.`),
-        part.params !== undefined ? h('details', {}, h('summary', {}, `${part.tool ?? 'Tool'} parameters`), h('pre', {}, prettyJson(part.params))) : null,
-        h('div', { class: 'action-buttons' }, buttons));
+      renderApproval(message, part, el);
       return;
     }
     const reconnect = part.code === 'ZOHO_RECONNECT_REQUIRED';
@@ -385,6 +404,27 @@ export function createChat(els, actions) {
         ? h('div', { class: 'action-buttons' },
           h('button', { class: 'btn btn-primary btn-small', type: 'button', onclick: () => actions.connect(part.code) }, reconnect ? 'Reconnect Zoho' : 'Connect Zoho'))
         : null);
+  }
+
+  /** What will happen, in words: the sentence, the key fields (names for ids the conversation named), red for a delete. */
+  function renderApproval(message, part, el) {
+    const destructive = part.effect === 'destroy';
+    el.classList.add('action-approval');
+    el.classList.toggle('action-danger', destructive);
+    if (part.resolved) el.dataset.resolved = part.resolved;
+    const approve = h('button', { class: `btn ${destructive ? 'btn-danger' : 'btn-primary'} btn-small`, type: 'button', disabled: !!controller || !!part.resolved,
+      onclick: () => decide(message, part, 'approve') }, 'Approve');
+    const deny = h('button', { class: 'btn btn-ghost btn-small', type: 'button', disabled: !!controller || !!part.resolved,
+      onclick: () => decide(message, part, 'deny') }, 'Deny');
+    const decided = { approve: 'You approved this.', deny: 'You denied this.', cancelled: 'Cancelled: you sent a new message, so this was not run.' }[part.resolved];
+    const fields = keyFields(part.params, part.names ?? {});
+    el.replaceChildren(
+      h('div', { class: 'action-text' }, destructive ? h('strong', {}, 'Permanent change. ') : null, part.message || `The assistant wants to run ${part.tool}.`),
+      fields.length ? h('dl', { class: 'approval-fields' }, fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])) : null,
+      part.params !== undefined ? h('details', {}, h('summary', {}, `${part.tool ?? 'Tool'} parameters`), h('pre', {}, prettyJson(part.params))) : null,
+      // Deny first for a delete; a cancelled approval keeps its buttons, disabled, beside why.
+      h('div', { class: 'action-buttons' }, !part.resolved || part.resolved === 'cancelled' ? (destructive ? [deny, approve] : [approve, deny]) : null,
+        decided ? h('span', { class: 'muted' }, decided) : null));
   }
 
   function nearEnd() {
@@ -422,4 +462,21 @@ export function createChat(els, actions) {
   window.addEventListener('resize', () => { if (stuck) scrollToEnd(true); });
 
   return { load, clear, stop, get busy() { return !!controller; } };
+}
+
+/** The params a person checks before approving, as [label, value]: a record's or changes' fields one by one. */
+function keyFields(params, names) {
+  const label = (key) => key.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+  const shown = (value) => {
+    if (typeof value === 'string') return names[value] ? `${names[value]} (${value})` : value;
+    if (value && typeof value === 'object' && typeof value.id === 'string') return names[value.id] ? `${names[value.id]} (${value.id})` : value.id;
+    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  };
+  const rows = [];
+  for (const [key, value] of Object.entries(params && typeof params === 'object' ? params : {})) {
+    if (value && typeof value === 'object' && !Array.isArray(value) && typeof value.id !== 'string') {
+      for (const [inner, v] of Object.entries(value)) rows.push([label(inner), shown(v)]);
+    } else rows.push([label(key), shown(value)]);
+  }
+  return rows.slice(0, 14);
 }

@@ -1,10 +1,14 @@
-import { AppError, toErrorBody } from '../../errors.ts';
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../errors.ts';
 import type { EmitEvent } from '../../stream/events.ts';
+import { cutOffContent } from '../closing-content.ts';
 import { continueRun, type AgentDeps } from '../run-agent.ts';
-import { runCallForModel, toolMessage } from '../settle-turn.ts';
+import { emitApprovalRequest, runCall } from '../settle-turn.ts';
 import { wrapToolOutput } from '../system-prompt.ts';
+import { toolMessage } from '../transcript.ts';
+import { approvalRequest } from './approval-request.ts';
 import { hashParams } from './params-hash.ts';
-import type { PendingCallRow } from './pending-run-store.ts';
+import type { PausedCall, PendingCallRow } from './pending-run-store.ts';
 
 export interface Decision {
   callId: string;
@@ -15,11 +19,13 @@ export interface Decision {
 
 /**
  * Checks a decision before any stream starts: it must name the caller's own undecided call with
- * the shown params. Returns that call, for `decideApproval`.
+ * the shown params, in a run still paused. Returns that call, for `decideApproval`.
  */
 export async function checkDecision(deps: AgentDeps, userId: string, decision: Decision): Promise<PendingCallRow> {
   const call = await deps.pendingRuns.findUndecided(userId, decision.callId);
-  if (!call) throw new AppError('APPROVAL_INVALID', 'No pending call with that id for you: it was decided already, expired, or never existed.');
+  if (!call) {
+    throw new AppError('APPROVAL_INVALID', 'No pending call with that id for you: it was decided already, expired, cancelled by a newer message, or never existed.');
+  }
   if (decision.paramsHash !== undefined && decision.paramsHash !== call.paramsHash) {
     throw new AppError('APPROVAL_INVALID', 'The call\'s params are not the ones that were shown; nothing was run.');
   }
@@ -28,23 +34,33 @@ export async function checkDecision(deps: AgentDeps, userId: string, decision: D
 
 /**
  * `POST /api/chat/approvals`: records a single-use decision bound to the user, the run, the call and
- * a hash of its params; runs the call (approved) or tells the model it was denied; resumes the run
- * once every call of the paused turn is settled. The call is settled whatever happens while it runs
- * (a disconnect included), so a run is never left with a decided call and no result.
+ * a hash of its params; runs the call with exactly those params (approved) or tells the model it
+ * was denied; resumes the run once every call of the paused turn is settled. When Zoho refuses the
+ * approved params and a repair would change them, the repaired call is not run: it replaces the
+ * decided one and waits for approval (a new `action_required`, new call id and hash). The call is
+ * settled whatever happens while it runs (a disconnect included), so a run is never left with a
+ * decided call and no result.
  */
 export async function decideApproval(
   deps: AgentDeps, pending: PendingCallRow, decision: Decision['decision'], emit: EmitEvent, signal: AbortSignal,
 ): Promise<void> {
   const claimed = await deps.pendingRuns.claimDecision(pending.appUserId, pending.callId, pending.paramsHash, decision);
-  if (!claimed) throw new AppError('APPROVAL_INVALID', 'This call was decided already.');
-  let content: string;
+  if (!claimed) throw new AppError('APPROVAL_INVALID', 'This call was decided already, or its run was cancelled.');
+  let settled: { content: string } | { again: PausedCall };
   try {
-    content = await settleDecision(deps, claimed, decision, emit, signal);
+    settled = await settleDecision(deps, claimed, decision, emit, signal);
   } catch (error) {
-    await deps.pendingRuns.settle(claimed.callId, failure(claimed.tool, error));
+    await deps.pendingRuns.settle(claimed.callId, cutOffContent(claimed.tool, error));
     throw error;
   }
-  await deps.pendingRuns.settle(claimed.callId, content);
+  if ('again' in settled) {
+    await deps.pendingRuns.replaceCall(claimed, settled.again);
+    emit({ type: 'tool_call', data: { callId: settled.again.callId, tool: settled.again.tool, params: settled.again.params } });
+    emitApprovalRequest(emit, settled.again, claimed.runId);
+    emit({ type: 'done', data: { finishReason: 'approval_required', steps: 0, runId: claimed.runId } });
+    return;
+  }
+  await deps.pendingRuns.settle(claimed.callId, settled.content);
 
   const ready = await deps.pendingRuns.claimIfComplete(claimed.runId);
   if (!ready) {
@@ -54,25 +70,25 @@ export async function decideApproval(
     return;
   }
   await deps.pendingRuns.remove(ready.run.id);
-  const state = { ...ready.run, messages: [...ready.run.messages, ...ready.calls.map((c) => toolMessage(c.callId, c.resultContent!))] };
-  await continueRun(deps, state, emit, signal);
+  const answers = ready.calls.map((c) => toolMessage(c.toolCallId ?? c.callId, c.resultContent!));
+  await continueRun(deps, { ...ready.run, messages: [...ready.run.messages, ...answers] }, emit, signal);
 }
 
-/** Runs an approved call, or tells the model it was denied; returns the `tool` message content. */
+/** Runs an approved call with exactly its params, or tells the model it was denied; or the repaired call to ask about. */
 async function settleDecision(
   deps: AgentDeps, call: PendingCallRow, decision: Decision['decision'], emit: EmitEvent, signal: AbortSignal,
-): Promise<string> {
+): Promise<{ content: string } | { again: PausedCall }> {
   if (hashParams(call.params) !== call.paramsHash) {
     throw new AppError('APPROVAL_INVALID', 'The stored params changed after they were shown; nothing was run.');
   }
-  if (decision === 'approve') return runCallForModel(deps, call.appUserId, call.callId, call.tool, call.params, emit, signal);
-  const error = { code: 'APPROVAL_DENIED', message: 'The user denied this action; it was not run.' };
-  emit({ type: 'tool_result', data: { callId: call.callId, tool: call.tool, ok: false, error, attempts: 0 } });
-  return wrapToolOutput(call.tool, JSON.stringify({ ok: false, error }));
-}
-
-/** What the model reads for a call that could not finish (cut off, or refused at the last check). */
-function failure(tool: string, error: unknown): string {
-  const body = error instanceof AppError ? toErrorBody(error) : { code: 'ABORTED', message: 'The call was cut off; it may or may not have been applied.' };
-  return wrapToolOutput(tool, JSON.stringify({ ok: false, error: body }));
+  if (decision === 'deny') {
+    const error = { code: 'APPROVAL_DENIED', message: 'The user denied this action; it was not run.' };
+    emit({ type: 'tool_result', data: { callId: call.callId, tool: call.tool, ok: false, error, attempts: 0 } });
+    return { content: wrapToolOutput(call.tool, JSON.stringify({ ok: false, error })) };
+  }
+  const outcome = await runCall(deps, { id: call.runId, userId: call.appUserId }, { callId: call.callId, name: call.tool }, call.params, emit, signal, true);
+  if (!outcome.proposal) return { content: outcome.content };
+  const transcript = (await deps.pendingRuns.messagesOf(call.runId)) ?? [];
+  const again = approvalRequest(deps.registry, { callId: `call_${randomUUID()}`, toolCallId: call.toolCallId ?? call.callId, name: call.tool }, outcome.proposal.params, transcript);
+  return { again: { ...again, summary: `${again.summary} (Corrected after Zoho refused the approved call: ${outcome.proposal.error.split('\n')[0]})` } };
 }

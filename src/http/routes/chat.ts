@@ -20,6 +20,7 @@ export const chatBodySchema = z
       .max(200)
       .refine((m) => m.at(-1)?.role === 'user', 'the last message must be the user\'s'),
     model: z.string().regex(/^[\w.\-/:]+$/, 'a model id such as openai/gpt-4.1-mini').max(100).optional(),
+    conversationId: z.string().regex(/^[\w-]{1,100}$/, 'letters, digits, _ and -, at most 100, e.g. a UUID').optional(),
   })
   .strict();
 
@@ -55,7 +56,7 @@ export function chatRoutes(deps: ChatRouteDeps) {
       const body = await readJsonBody(c, chatBodySchema);
       const userId = c.get('userId');
       const release = await deps.runSlots.acquire(userId);
-      return stream(c, release, (emit, signal) => runAgent(deps, { userId, messages: body.messages, model: body.model }, emit, signal));
+      return stream(c, release, (emit, signal) => runAgent(deps, { userId, ...body }, emit, signal));
     })
     .post('/approvals', async (c) => {
       const body = await readJsonBody(c, approvalBodySchema);

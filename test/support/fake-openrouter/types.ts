@@ -3,6 +3,19 @@
 export interface ScriptedUsage {
   prompt_tokens: number;
   completion_tokens: number;
+  reasoning_tokens?: number;
+  cost?: number;
+}
+
+/**
+ * Reasoning streamed before the answer: `text` as `delta.reasoning`, each of `details` as
+ * `delta.reasoning_details` fragments (its text, summary or data in two halves, the signature with
+ * the last), as OpenRouter streams them. With tool calls, the fake then requires `details` back,
+ * unchanged, on the assistant message that carries those calls.
+ */
+export interface ScriptedReasoning {
+  text?: string;
+  details?: Array<Record<string, unknown>>;
 }
 
 /** A plain text answer. A string is ONE content chunk; pass an array for several chunks. */
@@ -10,6 +23,7 @@ export interface TextTurn {
   text: string | string[];
   finishReason?: 'stop' | 'length';
   usage?: ScriptedUsage;
+  reasoning?: ScriptedReasoning;
 }
 
 /**
@@ -17,9 +31,12 @@ export interface TextTurn {
  * fragments of parallel calls are interleaved, so a consumer must assemble by `index`.
  */
 export interface ToolCallsTurn {
+  /** `id` '' sends the call without an id (some providers do); omitted, the fake makes one up. */
   toolCalls: Array<{ id?: string; name: string; arguments: string | object }>;
   /** Optional content streamed before the tool calls. */
   text?: string;
+  reasoning?: ScriptedReasoning;
+  usage?: ScriptedUsage;
 }
 
 /** HTTP error before streaming: `{"error":{"code","message","metadata"?}}` with status `status`. */

@@ -1,6 +1,6 @@
 // Builders for OpenRouter's OpenAI-compatible chat-completions wire format.
 import { randomBytes } from 'node:crypto';
-import type { ScriptedUsage, StreamErrorTurn, TextTurn, ToolCallsTurn } from './types.ts';
+import type { ScriptedReasoning, ScriptedUsage, StreamErrorTurn, TextTurn, ToolCallsTurn } from './types.ts';
 
 const PROVIDER = 'FakeProvider';
 
@@ -33,10 +33,10 @@ export function usageOf(usage: ScriptedUsage | undefined, defaultCompletion: num
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    cost: 0,
+    cost: usage?.cost ?? 0,
     is_byok: false,
     prompt_tokens_details: { cached_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: usage?.reasoning_tokens ?? 0 },
   };
 }
 
@@ -61,6 +61,32 @@ interface NormalCall {
   args: string;
 }
 
+/** Each call's id as it will be sent ('' for none): given, or made up. */
+export function callIds(calls: ToolCallsTurn['toolCalls']): ToolCallsTurn['toolCalls'] {
+  return calls.map((c) => ({ ...c, id: c.id ?? `call_${randomBytes(12).toString('hex')}` }));
+}
+
+/** The blocks as the client should reassemble them: each with its `index`. */
+export function reasoningDetails(reasoning: ScriptedReasoning | undefined): Array<Record<string, unknown>> | undefined {
+  return reasoning?.details?.map((d, index) => ({ index, ...d }));
+}
+
+/** `delta.reasoning` halves, then each block in two fragments sharing type and index; the signature comes last. */
+function reasoningChunks(g: Generation, reasoning: ScriptedReasoning | undefined): object[] {
+  const out: object[] = [];
+  const halves = (s: string) => [s.slice(0, Math.ceil(s.length / 2)), s.slice(Math.ceil(s.length / 2))];
+  if (reasoning?.text) for (const part of halves(reasoning.text)) out.push(chunk(g, delta({ content: null, reasoning: part })));
+  for (const detail of reasoningDetails(reasoning) ?? []) {
+    const { signature, ...rest } = detail;
+    const field = ['text', 'summary', 'data'].find((f) => typeof rest[f] === 'string');
+    const [a, b] = field ? halves(rest[field] as string) : ['', ''];
+    const first = field ? { ...rest, [field]: a } : rest;
+    const second = { type: rest.type, index: rest.index, ...(field ? { [field]: b } : {}), ...(signature !== undefined ? { signature } : {}) };
+    out.push(chunk(g, delta({ content: null, reasoning_details: [first] })), chunk(g, delta({ content: null, reasoning_details: [second] })));
+  }
+  return out;
+}
+
 function normalizeCalls(calls: ToolCallsTurn['toolCalls']): NormalCall[] {
   return calls.map((c) => ({
     id: c.id ?? `call_${randomBytes(12).toString('hex')}`,
@@ -79,7 +105,7 @@ function splitInto(s: string, n: number): string[] {
 
 /** Data payloads of a successful streamed turn, in order, without the final [DONE]. */
 export function streamPayloads(g: Generation, turn: TextTurn | ToolCallsTurn): object[] {
-  const out: object[] = [];
+  const out: object[] = reasoningChunks(g, turn.reasoning);
   const text = toParts(turn.text);
   for (const t of text) out.push(textChunk(g, t));
   let finish: string;
@@ -92,7 +118,7 @@ export function streamPayloads(g: Generation, turn: TextTurn | ToolCallsTurn): o
     for (let r = 0; r < rounds; r++) {
       calls.forEach((c, index) => {
         if (r === 0) {
-          const head = { index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } };
+          const head = { index, ...(c.id ? { id: c.id } : {}), type: 'function', function: { name: c.name, arguments: '' } };
           out.push(chunk(g, delta({ content: null, tool_calls: [head] })));
         }
         const part = frags[index]![r];
