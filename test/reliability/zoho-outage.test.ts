@@ -72,7 +72,7 @@ describe.each(testDatabases())('Zoho failing for every user of a host ($name)', 
     await sleep(600);
     const downAt = Date.now();
     fake.inject({ path: ALL, status: 503, body: { code: 'INTERNAL_ERROR', message: 'Service Unavailable', status: 'error' }, times: 1_000_000 });
-    await sleep(2_500);
+    await sleep(2_000);
     fake.clearFaults();
     const upAt = Date.now();
     await sleep(OPEN_MS + 1_500);
