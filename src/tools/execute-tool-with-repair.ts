@@ -40,10 +40,7 @@ export interface ToolExecutorDeps extends ParamRepairDeps {
   defaults?: { timeoutMs?: number; maxAttempts?: number; retryBaseMs?: number };
 }
 
-/**
- * The API a call runs against, or a function resolving it (so a missing connection becomes a failed
- * result); it gets the call's signal, so waiting for a token refresh ends at the call's deadline.
- */
+/** The API a call runs against, or a function resolving it by the call's signal (a missing connection is a failed result). */
 export type ApiSource<A extends AppType> = ZohoApiFor<A> | ((signal: AbortSignal) => Promise<ZohoApiFor<A>>);
 
 export function createToolExecutor(deps: ToolExecutorDeps) {
@@ -99,10 +96,9 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
           return finish({ ok: true, callId, result, attempts });
         } catch (error) {
           if (options.signal?.aborted) throw new AppError('ABORTED', 'The call was cancelled.', { cause: error });
-          const wrote = tool.effect !== 'read';
-          if (deadline.aborted) throw markOutcomeUnknown(new AppError('TIMEOUT', `${toolName} did not finish within the time limit.`, { cause: error }), wrote);
+          if (deadline.aborted) throw markOutcomeUnknown(new AppError('TIMEOUT', `${toolName} did not finish within the time limit.`, { cause: error }), tool.effect !== 'read');
           const kind = classifyFailure(error, tool.effect);
-          if (kind === 'fail' || attempts >= maxAttempts) throw markOutcomeUnknown(error, wrote);
+          if (kind === 'fail' || attempts >= maxAttempts) throw markOutcomeUnknown(error, tool.effect !== 'read');
           if (kind === 'retry') {
             await waitBeforeRetry(error as ZohoApiError, attempts, signal, deadlineAt);
             continue;
