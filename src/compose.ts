@@ -1,8 +1,9 @@
 import type { Config } from './config.ts';
-import { AppError } from './errors.ts';
 import { createTokenCipher } from './crypto/token-cipher.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
 import { createApp } from './http/app.ts';
+import { createCallerVerifier } from './http/auth.ts';
+import { createJwksKeys, type JwksKeysOptions } from './http/jwks-keys.ts';
 import type { Logger } from './log.ts';
 import { createCircuitBreakers } from './zoho/circuit-breaker.ts';
 import { createConnectFlow } from './zoho/connect-flow.ts';
@@ -26,7 +27,9 @@ import { createToolRegistry } from './tools/registry.ts';
 import { createFieldCatalog } from './tools/repair/field-catalog.ts';
 import { createModelRepair } from './tools/repair/model-repair.ts';
 import { createToolCallLog } from './tools/tool-call-log.ts';
-import { ZohoOAuth } from './zoho/oauth.ts';
+import { createConnectionImport } from './zoho/import-connection.ts';
+import { createOAuthClients } from './zoho/oauth-clients.ts';
+import { createConnectionSaver } from './zoho/save-connection.ts';
 
 /** Where a client goes to connect Zoho (sent with ZOHO_NOT_CONNECTED / action_required). */
 export const CONNECT_URL = '/api/connections/zoho';
@@ -47,6 +50,8 @@ export interface RuntimeParts {
   retryBaseMs?: number;
   /** How long a Zoho host's open circuit breaker answers by itself (tests shorten it). */
   circuitOpenMs?: number;
+  /** The identity provider's key cache timings (tests shorten them). */
+  jwks?: Pick<JwksKeysOptions, 'cacheMaxAgeMs' | 'cooldownMs' | 'timeoutMs' | 'retryAfterFailureMs'>;
 }
 
 /**
@@ -58,25 +63,25 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   const cipher = createTokenCipher(config.tokenEncryptionKey);
   const store = new ConnectionStore(database.db, cipher);
   const overrides = config.zoho.overrides;
-  const { clientId, clientSecret, redirectUri } = config.zoho;
+  const { clientId, redirectUri } = config.zoho;
   // One breaker per Zoho host for the whole instance: every user's calls to a failing host see it open.
   const breakers = createCircuitBreakers({ logger: parts.logger, openMs: parts.circuitOpenMs });
-  const oauth = clientId && clientSecret
-    ? new ZohoOAuth({ clientId, clientSecret, redirectUri, overrides, fetch: breakers.wrap('accounts', parts.fetch) })
-    : undefined;
+  const clients = createOAuthClients({ ...config.zoho, overrides, fetch: breakers.wrap('accounts', parts.fetch) });
+  const oauth = clients.deployment;
   const resolver = createConnectionResolver({
     store,
-    oauth: oauth ?? { refreshTokens: () => Promise.reject(new AppError('ZOHO_NOT_CONFIGURED', 'ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET are not set on the server.')) },
+    clients,
     overrides,
     logger: parts.logger,
     connectUrl: CONNECT_URL,
     now: parts.now,
   });
   const { getZohoApi, listDeskOrganizations } = createZohoApiFactory({ resolver, store, overrides, connectUrl: CONNECT_URL, fetch: parts.fetch, breakers });
+  const saveConnection = createConnectionSaver({ store, clients, logger: parts.logger });
   const connectFlow = createConnectFlow({
     oauth,
-    states: new OAuthStateStore(database.db, cipher, config.auth.jwtSecret, parts.now),
-    store,
+    states: new OAuthStateStore(database.db, cipher, config.auth.stateSigningKey, parts.now),
+    saveConnection,
     clientId,
     redirectUri,
     scopes: config.zoho.scopes,
@@ -86,6 +91,9 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     // The connect flow's own Zoho call (the CRM org id) goes through the CRM breaker too.
     fetch: breakers.wrap('crm', parts.fetch),
     now: parts.now,
+  });
+  const importConnection = createConnectionImport({
+    clients, saveConnection, scopes: config.zoho.scopes, overrides, logger: parts.logger, fetch: parts.fetch, now: parts.now,
   });
   const registry = createToolRegistry(allTools);
   const llm = config.openrouter.apiKey
@@ -111,11 +119,21 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   const runLog = createRunLog(database.db, parts.logger);
   const app = createApp({
     logger: parts.logger,
-    jwtSecret: config.auth.jwtSecret,
+    verifyCaller: createCallerVerifier({
+      jwtSecret: config.auth.jwtSecret,
+      idp: config.auth.jwks && {
+        keys: createJwksKeys({ url: config.auth.jwks.url, logger: parts.logger, ...parts.jwks }),
+        issuer: config.auth.jwks.issuer,
+        audience: config.auth.jwks.audience,
+      },
+      logger: parts.logger,
+    }),
     ping: database.ping,
     connectFlow,
+    importConnection,
     store,
-    oauth,
+    clients,
+    rateLimiter,
     webRoutes: webRoutes({ jwtSecret: config.auth.jwtSecret, devLogin: config.env !== 'production' }),
     apiRoutes: [
       { path: '/tools', routes: toolRoutes({ ...toolDeps, rateLimiter, logger: parts.logger, heartbeatMs: parts.heartbeatMs }) },
@@ -146,7 +164,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     ],
   });
   return {
-    config, database, store, oauth, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns,
+    config, database, store, oauth, clients, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns,
     conversations, callLog, runLog, rateLimiter, app,
     async close() {
       await Promise.all([callLog.flush(), runLog.flush(), rateLimiter.sync()]);

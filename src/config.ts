@@ -1,10 +1,14 @@
+import { hkdfSync } from 'node:crypto';
 import { z } from 'zod';
 import { DATA_CENTRE_CODES } from './zoho/data-centres.ts';
 
-/** Default OAuth scopes (DESIGN.md): CRM and Desk, plus what user info needs. */
+/**
+ * Default OAuth scopes (DESIGN.md): CRM and Desk, plus what user info needs. `Desk.articles.READ`
+ * is added to DESIGN.md's list: `desk_search_articles` (a tool DESIGN.md fixes) needs it.
+ */
 export const DEFAULT_ZOHO_SCOPES =
   'ZohoCRM.modules.ALL,ZohoCRM.settings.READ,ZohoCRM.users.READ,ZohoCRM.org.READ,ZohoCRM.coql.READ,' +
-  'Desk.tickets.ALL,Desk.contacts.ALL,Desk.basic.READ,Desk.settings.READ,Desk.search.READ,AaaServer.profile.READ';
+  'Desk.tickets.ALL,Desk.contacts.ALL,Desk.basic.READ,Desk.settings.READ,Desk.search.READ,Desk.articles.READ,AaaServer.profile.READ';
 
 /** A tool-capable model that OpenRouter serves; callers may pick another per request. */
 export const DEFAULT_OPENROUTER_MODEL = 'openai/gpt-4.1-mini';
@@ -48,6 +52,9 @@ export const envSchema = z.object({
   APPROVAL_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_JWKS_URL: z.string().trim().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').optional(),
+  AUTH_JWT_ISSUER: z.string().trim().min(1).optional(),
+  AUTH_JWT_AUDIENCE: z.string().trim().min(1).optional(),
   TOKEN_ENCRYPTION_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
@@ -76,8 +83,12 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   return result.data;
 }
 
-/** Shapes the env into the config object the app uses. Secrets must be resolved already. */
-export function toConfig(env: Env & { AUTH_JWT_SECRET: string; TOKEN_ENCRYPTION_KEY: string }) {
+/**
+ * Shapes the env into the config object the app uses. Secrets must be resolved already;
+ * AUTH_JWT_SECRET may be absent only when AUTH_JWKS_URL is set (load-config.ts checks it).
+ */
+export function toConfig(env: Env & { TOKEN_ENCRYPTION_KEY: string }) {
+  const tokenEncryptionKey = Buffer.from(env.TOKEN_ENCRYPTION_KEY, 'base64');
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -111,7 +122,26 @@ export function toConfig(env: Env & { AUTH_JWT_SECRET: string; TOKEN_ENCRYPTION_
       approvalTtlMs: env.APPROVAL_TTL_SECONDS * 1000,
     },
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
-    auth: { jwtSecret: env.AUTH_JWT_SECRET },
-    tokenEncryptionKey: Buffer.from(env.TOKEN_ENCRYPTION_KEY, 'base64'),
+    auth: {
+      /** HS256 secret for callers' JWTs; absent when only the identity provider's keys are trusted. */
+      jwtSecret: env.AUTH_JWT_SECRET,
+      jwks: env.AUTH_JWKS_URL
+        ? { url: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: splitList(env.AUTH_JWT_AUDIENCE) }
+        : undefined,
+      /** Signs the OAuth `state`: the JWT secret when there is one, else a key derived from the token key. */
+      stateSigningKey: env.AUTH_JWT_SECRET ?? deriveKey(tokenEncryptionKey, 'zoho-oauth-state'),
+    },
+    tokenEncryptionKey,
   };
+}
+
+/** `a, b` as a list; undefined when empty. */
+function splitList(value: string | undefined): string[] | undefined {
+  const items = value?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  return items.length > 0 ? items : undefined;
+}
+
+/** A separate key for one purpose, so the token key itself never signs anything (RFC 5869 HKDF). */
+function deriveKey(key: Buffer, purpose: string): string {
+  return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), purpose, 32)).toString('base64url');
 }

@@ -19,6 +19,11 @@ export const zohoConnections = pgTable(
     apiDomain: text('api_domain').notNull(),
     accessTokenEnc: text('access_token_enc').notNull(),
     refreshTokenEnc: text('refresh_token_enc').notNull(),
+    /**
+     * A Zoho Self Client's `{clientId, clientSecret}` when the refresh token was minted by one
+     * (`POST /api/connections/zoho/import`), sealed like the tokens; null for the deployment's client.
+     */
+    clientCredentialsEnc: text('client_credentials_enc'),
     /** Unix seconds, as in the seed. */
     tokenExpiresAt: bigint('token_expires_at', { mode: 'number' }).notNull(),
     scopes: text('scopes').notNull(),

@@ -71,7 +71,16 @@ export function dataCentreForLocation(location: string): DataCentre | undefined 
 export function isAllowedApiDomain(apiDomain: string, overrides: HostOverrides = {}): boolean {
   const candidate = trimSlash(apiDomain);
   if (overrides.apiUrl) return candidate === trimSlash(overrides.apiUrl);
-  return DATA_CENTRES.some((dc) => {
+  return dataCentreForApiDomain(candidate) !== undefined;
+}
+
+/**
+ * The DC whose CRM API host (`www.`, `sandbox.` or `developer.`, ZOHO.md 2.1) is `apiDomain`, as a
+ * token answer's `api_domain` names it; undefined for any other host (an override included).
+ */
+export function dataCentreForApiDomain(apiDomain: string): DataCentre | undefined {
+  const candidate = trimSlash(apiDomain);
+  return DATA_CENTRES.find((dc) => {
     const tld = dc.apiUrl.slice('https://www.zohoapis.'.length);
     return ['www', 'sandbox', 'developer'].some((p) => candidate === `https://${p}.zohoapis.${tld}`);
   });

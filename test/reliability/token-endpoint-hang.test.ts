@@ -48,7 +48,7 @@ describe.each(testDatabases())('Zoho\'s token endpoint hanging ($name)', (databa
   it('gives up on a refresh at its own timeout, one request for the whole storm, and the next storm tries once more', async () => {
     fake.tokenEndpoint.delayMs = 60_000;
     const oauth = new ZohoOAuth({ clientId: fake.clientId, clientSecret: fake.clientSecret, redirectUri: fake.redirectUri, overrides: { accountsUrl: fake.url }, timeoutMs: 400 });
-    const resolver = createConnectionResolver({ store: t.runtime.store, oauth, overrides: { accountsUrl: fake.url, apiUrl: fake.url }, logger: createMemoryLogger(), connectUrl: '/api/connections/zoho' });
+    const resolver = createConnectionResolver({ store: t.runtime.store, clients: { forConnection: () => oauth }, overrides: { accountsUrl: fake.url, apiUrl: fake.url }, logger: createMemoryLogger(), connectUrl: '/api/connections/zoho' });
     const storm = Array.from({ length: 10 }, () => resolver.getZohoConnection('alice', { signal: AbortSignal.timeout(100) }).then(() => 'ok', (e: Error) => e.name));
     expect(await Promise.all(storm)).toEqual(Array(10).fill('TimeoutError'));
     await sleep(600);
