@@ -18,7 +18,7 @@ interface FuzzRequest {
   headers?: Record<string, string>;
 }
 
-/** Every route of the runtime, each with requests built around its own shape. */
+/** Every route of the runtime (DESIGN.md's table as far as it is built), each with requests built around its own shape. */
 const ROUTES: Record<string, (r: Random) => FuzzRequest> = {
   health: () => ({ method: 'GET', path: '/health' }),
   page: (r) => ({ method: 'GET', path: r.pick(['/', `/app/${hostileSegment(r)}`, `/vendor/${hostileSegment(r)}`, '/app/chat.js']) }),
@@ -29,6 +29,11 @@ const ROUTES: Record<string, (r: Random) => FuzzRequest> = {
     return { method: 'GET', path: `/auth/zoho/callback?${r.chance(0.8) ? q : `code=${hostileSegment(r)}&state=%00`}` };
   },
   connect: (r) => ({ method: 'POST', path: '/api/connections/zoho', body: hostileBody(r, mutate(r, { dc: 'eu' })) }),
+  importConnection: (r) => ({
+    method: 'POST',
+    path: '/api/connections/zoho/import',
+    body: hostileBody(r, mutate(r, r.chance(0.5) ? { dc: 'com', refreshToken: '1000.abc.def' } : { dc: 'eu', code: '1000.code', clientId: '1000.ID', clientSecret: 'secret' })),
+  }),
   listConnections: (r) => ({ method: 'GET', path: `/api/connections${r.chance(0.3) ? `?x=${hostileSegment(r)}` : ''}` }),
   deleteConnection: (r) => ({ method: 'DELETE', path: `/api/connections/${r.chance(0.2) ? '%00' : hostileSegment(r)}` }),
   listTools: () => ({ method: 'GET', path: '/api/tools' }),
