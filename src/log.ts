@@ -35,3 +35,21 @@ export function createMemoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   return Object.assign(createLogger((l) => lines.push(l)), { lines });
 }
+
+/**
+ * An unexpected error as one log string: each message of its cause chain and the top stack frames.
+ * drizzle's "Failed query" message carries the statement's bound values (a user's data, encrypted
+ * tokens), so they are left out: the statement says what failed.
+ */
+export function describeInternalError(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (!(e instanceof Error)) {
+      parts.push(String(e));
+      break;
+    }
+    parts.push(`${e.name}: ${e.message.replace(/\nparams: [\s\S]*$/, '\nparams: [not logged]')}`);
+  }
+  const frames = error instanceof Error ? (error.stack ?? '').split('\n').filter((l) => l.startsWith('    at ')).slice(0, 10) : [];
+  return [parts.join('\ncaused by: '), ...frames].join('\n');
+}

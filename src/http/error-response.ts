@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { AppError, statusOf, toErrorBody } from '../errors.ts';
 import { asDatabaseOutage } from '../db/database-errors.ts';
-import type { Logger } from '../log.ts';
+import { describeInternalError, type Logger } from '../log.ts';
 
 /** Logs an error the way DESIGN.md asks: code and message; unknown errors in full, masked to the client. */
 export function logError(logger: Logger, error: unknown, fields: Record<string, unknown> = {}): void {
@@ -9,7 +9,7 @@ export function logError(logger: Logger, error: unknown, fields: Record<string, 
     const level = error.status >= 500 ? 'error' : 'warn';
     logger[level]('request.error', { ...fields, code: error.code, message: error.message });
   } else {
-    logger.error('request.internal_error', { ...fields, error: String((error as Error)?.stack ?? error) });
+    logger.error('request.internal_error', { ...fields, error: describeInternalError(error) });
   }
 }
 

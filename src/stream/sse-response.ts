@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { AppError, toErrorBody } from '../errors.ts';
 import { asDatabaseOutage } from '../db/database-errors.ts';
-import type { Logger } from '../log.ts';
+import { describeInternalError, type Logger } from '../log.ts';
 import type { EmitEvent, RunEvent } from './events.ts';
 
 export interface SseOptions {
@@ -37,7 +37,7 @@ export function sseResponse(c: Context, options: SseOptions, run: (emit: EmitEve
     } catch (thrown) {
       const error = asDatabaseOutage(thrown);
       if (!(error instanceof AppError) || error.code === 'INTERNAL') {
-        options.logger.error('stream.internal_error', { error: String((error as Error)?.stack ?? error) });
+        options.logger.error('stream.internal_error', { error: describeInternalError(error) });
       }
       write({ type: 'error', data: toErrorBody(error) });
     } finally {

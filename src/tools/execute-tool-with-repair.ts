@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { asDatabaseOutage } from '../db/database-errors.ts';
 import { AppError, toErrorBody } from '../errors.ts';
-import type { Logger } from '../log.ts';
+import { describeInternalError, type Logger } from '../log.ts';
 import type { EmitEvent } from '../stream/events.ts';
 import type { ZohoApiFor } from '../zoho/get-zoho-api.ts';
 import { markOutcomeUnknown } from '../zoho/outcome-unknown.ts';
@@ -124,7 +124,7 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
           : { callId, tool: toolName, ok: false, error: toErrorBody(outcome.error), attempts: outcome.attempts },
       });
       if (!outcome.ok && outcome.error.code === 'INTERNAL') {
-        deps.logger.error('tool.internal_error', { tool: toolName, callId, error: String((outcome.error.cause as Error)?.stack ?? outcome.error.cause) });
+        deps.logger.error('tool.internal_error', { tool: toolName, callId, error: describeInternalError(outcome.error.cause) });
       } else if (!outcome.ok) {
         deps.logger.warn('tool.failed', { tool: toolName, callId, code: outcome.error.code, message: outcome.error.message });
       }
