@@ -21,12 +21,17 @@ export class ConversationStore {
 
   /** The transcript in order; [] for a conversation the server does not know yet. */
   async load(userId: string, conversationId: string): Promise<TranscriptMessage[]> {
+    return (await this.loadTimed(userId, conversationId)).map((r) => r.message);
+  }
+
+  /** The transcript in order with the time each message was stored (what a page shows beside it). */
+  async loadTimed(userId: string, conversationId: string): Promise<Array<{ message: TranscriptMessage; createdAt: Date }>> {
     const rows = await this.db
-      .select({ message: conversationMessages.message })
+      .select({ message: conversationMessages.message, createdAt: conversationMessages.createdAt })
       .from(conversationMessages)
       .where(this.messagesOf(userId, conversationId))
       .orderBy(asc(conversationMessages.position));
-    return rows.map((r) => r.message as TranscriptMessage);
+    return rows.map((r) => ({ message: r.message as TranscriptMessage, createdAt: r.createdAt }));
   }
 
   /** Appends messages at the next positions; two runs appending at once each get their own range. */

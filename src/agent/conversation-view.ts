@@ -17,31 +17,36 @@ export interface ToolPartView {
   error?: { code: string; message: string; details?: unknown };
 }
 
+/** `createdAt`: when the user's message was stored, or the answer's last message. */
 export type MessageView =
-  | { role: 'user'; text: string }
-  | { role: 'assistant'; parts: Array<{ type: 'text'; text: string } | ToolPartView> };
+  | { role: 'user'; text: string; createdAt: string }
+  | { role: 'assistant'; parts: Array<{ type: 'text'; text: string } | ToolPartView>; createdAt: string };
 
 /**
  * A stored transcript as a page shows it: the user's messages, and after each one answer holding
  * the model's text and its tool calls with their results (parsed from the `<tool_output>` the
  * model read, never the wrapper itself). Reasoning and the system's own notes are left out.
  */
-export function conversationView(transcript: readonly TranscriptMessage[], registry: ToolRegistry): MessageView[] {
+export function conversationView(
+  transcript: ReadonlyArray<{ message: TranscriptMessage; createdAt: Date }>, registry: ToolRegistry,
+): MessageView[] {
   const answers = new Map<string, string>();
-  for (const m of transcript) if (m.role === 'tool' && typeof m.content === 'string' && !answers.has(m.tool_call_id)) answers.set(m.tool_call_id, m.content);
+  for (const { message: m } of transcript) if (m.role === 'tool' && typeof m.content === 'string' && !answers.has(m.tool_call_id)) answers.set(m.tool_call_id, m.content);
   const out: MessageView[] = [];
   let answer: Extract<MessageView, { role: 'assistant' }> | undefined;
-  for (const m of transcript) {
+  for (const { message: m, createdAt } of transcript) {
+    const at = createdAt.toISOString();
     if (m.role === 'user') {
-      out.push({ role: 'user', text: textOf(m.content) });
+      out.push({ role: 'user', text: textOf(m.content), createdAt: at });
       answer = undefined;
       continue;
     }
     if (m.role !== 'assistant') continue;
     if (!answer) {
-      answer = { role: 'assistant', parts: [] };
+      answer = { role: 'assistant', parts: [], createdAt: at };
       out.push(answer);
     }
+    answer.createdAt = at;
     const text = textOf(m.content).trim();
     if (text) answer.parts.push({ type: 'text', text });
     for (const call of m.tool_calls ?? []) {

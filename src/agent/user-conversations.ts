@@ -34,7 +34,7 @@ export async function showConversation(
 ): Promise<ConversationSummary & { messages: MessageView[] }> {
   const row = await deps.conversations.find(userId, conversationId);
   if (!row) throw notFound(conversationId);
-  const transcript = await deps.conversations.load(userId, conversationId);
+  const transcript = await deps.conversations.loadTimed(userId, conversationId);
   const messages = conversationView(transcript, deps.registry);
   const first = messages.find((m) => m.role === 'user');
   return {

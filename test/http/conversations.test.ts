@@ -82,7 +82,8 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('conversations o
     expect(status).toBe(200);
     expect(body).toMatchObject({ id, title: 'Which org, and is Ada a lead?' });
     expect(body.messages.map((m: any) => m.role)).toEqual(['user', 'assistant']);
-    expect(body.messages[0]).toEqual({ role: 'user', text: 'Which org, and is Ada a lead?' });
+    expect(body.messages[0]).toEqual({ role: 'user', text: 'Which org, and is Ada a lead?', createdAt: expect.any(String) });
+    expect(Date.parse(body.messages[1].createdAt)).toBeGreaterThanOrEqual(Date.parse(body.messages[0].createdAt));
     const parts = body.messages[1].parts;
     expect(parts.map((p: any) => p.type)).toEqual(['text', 'tool', 'tool', 'tool', 'text']);
     expect(parts[0]).toEqual({ type: 'text', text: 'Let me look.' });
