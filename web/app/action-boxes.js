@@ -7,9 +7,10 @@ import { keyFields } from './fields.js';
 /**
  * What will happen, in words: the sentence, the key fields (names for ids the conversation named),
  * red for a delete with Deny first. Decided boxes are not shown (the call says the decision); a
- * cancelled one keeps its buttons, disabled, beside why.
+ * cancelled one keeps its buttons, disabled, beside why. Inside its tool call (whose details show
+ * the params) `withParams` is false.
  */
-export function approvalBox(part, { busy, onDecide }) {
+export function approvalBox(part, { busy, onDecide, withParams = true }) {
   if (part.resolved === 'approve' || part.resolved === 'deny') return null;
   const destructive = part.effect === 'destroy';
   const disabled = busy || !!part.resolved;
@@ -20,7 +21,7 @@ export function approvalBox(part, { busy, onDecide }) {
   const box = h('div', { class: `action action-approval${destructive ? ' action-danger' : ''}`, role: 'group', 'aria-label': 'Approval needed' },
     h('div', { class: 'action-text' }, destructive ? h('strong', {}, 'Permanent change. ') : null, part.message || `The assistant wants to run ${part.tool}.`),
     fields.length ? h('dl', { class: 'approval-fields' }, fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])) : null,
-    part.params !== undefined ? h('details', {}, h('summary', {}, `${part.tool ?? 'Tool'} parameters`), h('pre', { tabindex: '0' }, prettyJson(part.params))) : null,
+    withParams && part.params !== undefined ? h('details', {}, h('summary', {}, `${part.tool ?? 'Tool'} parameters`), h('pre', { tabindex: '0' }, prettyJson(part.params))) : null,
     h('div', { class: 'action-buttons' }, destructive ? [deny, approve] : [approve, deny],
       part.resolved === 'cancelled' ? h('span', { class: 'muted' }, 'Cancelled: you sent a new message, so this was not run.') : null));
   if (part.resolved) box.dataset.resolved = part.resolved;

@@ -85,10 +85,13 @@ export function createChat(els, { composer, scroller, list }, actions) {
     }
     showAll();
     list.setCurrent(id, titleOf(messages));
-    void catchUp(id);
+    void catchUp();
   }
 
-  async function catchUp(id) {
+  /** Takes the server's copy of the open conversation when this browser's lacks turns (only one the server lists). */
+  async function catchUp() {
+    const id = conversationId;
+    if (!list.knows(id)) return;
     let server;
     try {
       server = await getJson(`/api/conversations/${encodeURIComponent(id)}`);
@@ -236,7 +239,7 @@ export function createChat(els, { composer, scroller, list }, actions) {
   }
 
   return {
-    load, open, newChat, send, stop, close, showConnections,
+    load, open, newChat, send, stop, close, showConnections, catchUp,
     get busy() { return !!controller; },
     get conversationId() { return conversationId; },
   };

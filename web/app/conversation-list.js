@@ -52,10 +52,12 @@ export function createConversationList(root, { onOpen, onDeleted }) {
 
   return {
     refresh,
+    /** Whether the server listed this conversation at the last refresh. */
+    knows: (id) => items.some((i) => i.id === id && !i.local),
     /** Marks the open conversation; one the server does not list yet is shown first, titled by its first message. */
     setCurrent(id, title) {
       current = id;
-      if (title && !items.some((i) => i.id === id)) items.unshift({ id, title, updatedAt: new Date().toISOString() });
+      if (title && !items.some((i) => i.id === id)) items.unshift({ id, title, updatedAt: new Date().toISOString(), local: true });
       render();
     },
     clear() {

@@ -72,8 +72,8 @@ function start(next) {
     chip.textContent = session.user;
     chip.title = session.expiresAt ? `Signed in until ${new Date(session.expiresAt).toLocaleString()}` : 'Signed in';
   }
-  void list.refresh();
   chat.load(session.user);
+  void list.refresh().then(() => chat.catchUp());
   void connections.refresh();
   composer.focus();
 }

@@ -77,7 +77,7 @@ export function createMessageView(root, handlers) {
       el.replaceChildren(renderMarkdown(part.text));
     } else if (part.kind === 'tool') {
       const ask = m.parts.find((p) => p.kind === 'action' && p.code === 'approval_required' && p.callId === part.callId);
-      const approval = ask ? approvalBox(ask, { busy: handlers.busy(), onDecide: (decision) => handlers.decide(m, ask, decision) }) : null;
+      const approval = ask ? approvalBox(ask, { busy: handlers.busy(), withParams: false, onDecide: (decision) => handlers.decide(m, ask, decision) }) : null;
       renderToolPart(part, el, { approval, decision: ask?.resolved });
     } else if (part.kind === 'action') {
       el.className = '';

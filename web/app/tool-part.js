@@ -53,7 +53,7 @@ export function renderToolPart(part, el, { approval = null, decision } = {}) {
   el.dataset.callId = part.callId ?? '';
   const sentence = toolSentence(part);
   const code = part.outcome?.error?.code;
-  const line = state === 'ok' ? pastTense(sentence) : sentence.replace(/\.$/, '');
+  const line = state === 'ok' ? pastTense(sentence) : state === 'waiting' && approval ? 'Waiting for your approval' : sentence.replace(/\.$/, '');
   const children = [h('div', { class: 'tool-line' },
     h('span', { class: 'tool-icon', 'aria-hidden': 'true' }),
     h('span', { class: 'tool-text' }, line),
@@ -63,7 +63,7 @@ export function renderToolPart(part, el, { approval = null, decision } = {}) {
   if (decision === 'approve' || decision === 'deny') {
     children.push(h('div', { class: 'tool-decision' }, decision === 'approve' ? 'You approved this.' : 'You denied this.'));
   }
-  if (part.outcome) children.push(outcomeLine(part, state, code, decision));
+  if (part.outcome && decision !== 'cancelled') children.push(outcomeLine(part, state, code, decision));
   const custom = renderers.get(part.tool)?.(part);
   if (custom) children.push(h('div', { class: 'tool-custom' }, custom));
   const details = detailsOf(part);
@@ -79,7 +79,10 @@ function outcomeLine(part, state, code, decision) {
   if (code === 'APPROVAL_DENIED' || decision === 'deny') return h('div', { class: 'tool-outcome' }, 'Not run: you denied it.');
   if (code === 'REPAIR_NEEDS_APPROVAL') return h('div', { class: 'tool-outcome' }, 'Not run: Zoho refused these parameters. The corrected call below needs your approval.');
   if (part.outcome.cancelled || code === 'NOT_RUN') return h('div', { class: 'tool-outcome' }, 'Not run: you sent a new message instead, or it waited too long.');
-  if (state === 'stopped' || code === 'ABORTED') return h('div', { class: 'tool-outcome' }, 'Stopped before it finished: Zoho may or may not have applied it.');
+  if (state === 'stopped' || code === 'ABORTED') {
+    // Only an approved write can have reached Zoho half-way; a read just has no result.
+    return h('div', { class: 'tool-outcome' }, decision === 'approve' ? 'Stopped before it finished: Zoho may or may not have applied it.' : 'Stopped before it finished.');
+  }
   const words = toolErrorWords(part.outcome.error);
   return h('div', { class: 'tool-outcome' }, `Failed${suffix}: ${words.text} `, words.code ? h('span', { class: 'tool-code' }, `(${words.code})`) : null);
 }
