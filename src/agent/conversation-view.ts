@@ -13,11 +13,21 @@ export interface ToolPartView {
   summary?: string;
   /** `waiting`: no answer yet (a run paused for approval). */
   state: 'done' | 'failed' | 'waiting';
+  /** A waiting call the user can still decide: what `action_required` (approval_required) said of it. */
+  approval?: ApprovalView;
   result?: unknown;
   error?: { code: string; message: string; details?: unknown };
 }
 
 /** `createdAt`: when the user's message was stored, or the answer's last message. */
+export interface ApprovalView {
+  callId: string;
+  paramsHash: string;
+  message: string;
+  effect?: string;
+  names: Record<string, string>;
+}
+
 export type MessageView =
   | { role: 'user'; text: string; createdAt: string }
   | { role: 'assistant'; parts: Array<{ type: 'text'; text: string } | ToolPartView>; createdAt: string };
@@ -28,7 +38,7 @@ export type MessageView =
  * model read, never the wrapper itself). Reasoning and the system's own notes are left out.
  */
 export function conversationView(
-  transcript: ReadonlyArray<{ message: TranscriptMessage; createdAt: Date }>, registry: ToolRegistry,
+  transcript: ReadonlyArray<{ message: TranscriptMessage; createdAt: Date }>, registry: ToolRegistry, approvals = new Map<string, ApprovalView>(),
 ): MessageView[] {
   const answers = new Map<string, string>();
   for (const { message: m } of transcript) if (m.role === 'tool' && typeof m.content === 'string' && !answers.has(m.tool_call_id)) answers.set(m.tool_call_id, m.content);
@@ -51,17 +61,19 @@ export function conversationView(
     if (text) answer.parts.push({ type: 'text', text });
     for (const call of m.tool_calls ?? []) {
       if (call.type !== 'function') continue;
-      answer.parts.push(toolPart(call.id, call.function.name, call.function.arguments, answers.get(call.id), registry));
+      answer.parts.push(toolPart(call.id, call.function.name, call.function.arguments, answers.get(call.id), registry, approvals.get(call.id)));
     }
   }
   return out;
 }
 
-function toolPart(toolCallId: string, tool: string, args: string, answer: string | undefined, registry: ToolRegistry): ToolPartView {
+function toolPart(
+  toolCallId: string, tool: string, args: string, answer: string | undefined, registry: ToolRegistry, approval: ApprovalView | undefined,
+): ToolPartView {
   const params = parseArguments(args);
   const summary = summarizeCall(registry.get(tool), params);
   const base = { type: 'tool' as const, toolCallId, tool, params, ...(summary ? { summary } : {}) };
-  if (answer === undefined) return { ...base, state: 'waiting' };
+  if (answer === undefined) return { ...base, state: 'waiting', ...(approval ? { approval } : {}) };
   const output = unwrapToolOutput(answer);
   if (isFailure(output)) return { ...base, state: 'failed', error: output.error };
   return { ...base, state: 'done', result: output === undefined ? toolOutputBody(answer) : output };

@@ -3,7 +3,9 @@ import type { ToolRegistry } from '../tools/registry.ts';
 import type { PendingRunStore } from './approvals/pending-run-store.ts';
 import { conversationTitle } from './conversation-title.ts';
 import type { ConversationStore } from './conversation-store.ts';
-import { conversationView, type MessageView } from './conversation-view.ts';
+import { knownNames } from './approvals/known-names.ts';
+import { conversationView, type ApprovalView, type MessageView } from './conversation-view.ts';
+import type { TranscriptMessage } from './transcript.ts';
 
 export interface UserConversationDeps {
   conversations: ConversationStore;
@@ -35,11 +37,21 @@ export async function showConversation(
   const row = await deps.conversations.find(userId, conversationId);
   if (!row) throw notFound(conversationId);
   const transcript = await deps.conversations.loadTimed(userId, conversationId);
-  const messages = conversationView(transcript, deps.registry);
+  const messages = conversationView(transcript, deps.registry, await openApprovals(deps, userId, conversationId, transcript.map((t) => t.message)));
   const first = messages.find((m) => m.role === 'user');
   return {
     id: row.id, title: conversationTitle(first?.text) ?? UNTITLED, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(), messages,
   };
+}
+
+/** The calls of the conversation still waiting for a decision, by their transcript id, as the approval box shows them. */
+async function openApprovals(
+  deps: UserConversationDeps, userId: string, conversationId: string, transcript: TranscriptMessage[],
+): Promise<Map<string, ApprovalView>> {
+  const calls = await deps.pendingRuns.openCalls(userId, conversationId);
+  return new Map(calls.map((c) => [c.toolCallId ?? c.callId, {
+    callId: c.callId, paramsHash: c.paramsHash, message: c.summary, effect: deps.registry.get(c.tool)?.effect, names: knownNames(transcript, c.params),
+  }]));
 }
 
 /**

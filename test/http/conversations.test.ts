@@ -103,19 +103,36 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('conversations o
     }
   });
 
-  it('shows a failed call\'s error and a call still waiting for approval', async () => {
+  it('shows a call waiting for approval with what another device needs to decide it, and a cancelled call as NOT_RUN', async () => {
     const id = randomUUID();
     llm.script({ toolCalls: [{ id: 'call_w', name: 'crm_create_record', arguments: { module: 'Leads', record: { Last_Name: 'Lovelace' } } }] });
     const events = await say('alice', id, 'Create the lead Lovelace');
     expect(events.at(-1)!.data.finishReason).toBe('approval_required');
+    const asked = events.find((e) => e.event === 'action_required')!.data;
     const waiting = (await getJson(`/api/conversations/${id}`, 'alice')).body.messages[1].parts;
-    expect(waiting).toEqual([expect.objectContaining({ type: 'tool', tool: 'crm_create_record', state: 'waiting', summary: expect.stringContaining('Create a Leads record') })]);
+    expect(waiting).toEqual([expect.objectContaining({
+      type: 'tool', tool: 'crm_create_record', state: 'waiting', summary: expect.stringContaining('Create a Leads record'),
+      approval: { callId: asked.callId, paramsHash: asked.paramsHash, message: asked.message, effect: 'write', names: {} },
+    })]);
+    // Decided from there: the run resumes and the view shows the result.
+    llm.script({ text: 'Created.' });
+    const resumed = readSse(await t.request('/api/chat/approvals', {
+      method: 'POST', user: 'alice', body: JSON.stringify({ callId: asked.callId, decision: 'approve', paramsHash: asked.paramsHash }),
+    }));
+    expect((await resumed).at(-1)!.data.finishReason).toBe('stop');
+    const done = (await getJson(`/api/conversations/${id}`, 'alice')).body.messages[1].parts;
+    expect(done[0]).toMatchObject({ state: 'done', result: { id: expect.any(String) } });
+    expect(done[0]).not.toHaveProperty('approval');
+
+    llm.script({ toolCalls: [{ id: 'call_w2', name: 'crm_create_record', arguments: { module: 'Leads', record: { Last_Name: 'Byron' } } }] });
+    await say('alice', id, 'And Byron');
 
     // A new message cancels it: the model read NOT_RUN, and the view says so as an error.
     llm.script({ text: 'OK, I did not create it.' });
     await say('alice', id, 'Never mind');
-    const parts = (await getJson(`/api/conversations/${id}`, 'alice')).body.messages[1].parts;
+    const parts = (await getJson(`/api/conversations/${id}`, 'alice')).body.messages[3].parts;
     expect(parts[0]).toMatchObject({ state: 'failed', error: { code: 'NOT_RUN' } });
+    expect(parts[0]).not.toHaveProperty('approval');
   });
 
   it('deletes a conversation: its transcript goes, its open approvals are refused, and another user\'s is out of reach', async () => {
@@ -123,6 +140,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('conversations o
     llm.script({ toolCalls: [{ id: 'call_d', name: 'crm_create_record', arguments: { module: 'Leads', record: { Last_Name: 'Byron' } } }] });
     const events = await say('alice', id, 'Create the lead Byron');
     const ask = events.find((e) => e.event === 'action_required')!.data;
+    const created = zoho.requestsTo('/crm/v8/Leads', 'POST').length;
 
     expect((await t.request(`/api/conversations/${id}`, { method: 'DELETE', user: 'bob' })).status).toBe(404);
     expect((await getJson(`/api/conversations/${id}`, 'alice')).status).toBe(200);
@@ -140,7 +158,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('conversations o
     });
     expect(approval.status).toBe(409);
     expect(((await approval.json()) as any).error.code).toBe('APPROVAL_INVALID');
-    expect(zoho.requestsTo('/crm/v8/Leads', 'POST')).toHaveLength(0);
+    expect(zoho.requestsTo('/crm/v8/Leads', 'POST')).toHaveLength(created);
   });
 
   it('refuses a bad id or query with a 400 naming the field', async () => {

@@ -376,6 +376,31 @@ const GRACE = { zuid: '80002', email: 'grace@example.com' };
     expect(rig.zoho.requestsTo(/\/crm\/v8\/Leads/, 'DELETE')).toHaveLength(0);
   });
 
+  it('decides a write on another device: the approval box comes with the conversation from the server', async () => {
+    rig.llm.script({ toolCalls: [{ id: 'call_note_1', name: 'crm_update_record', arguments: { module: 'Leads', id: '123456789', record: { Rating: 'Hot' } } }] });
+    await ask('Rate that lead hot');
+    await lastAnswer().locator('.action-approval button', { hasText: 'Approve' }).waitFor();
+    await idle();
+
+    const other = await rig.browser.newContext({ viewport: PHONE });
+    try {
+      const phone = await other.newPage();
+      await phone.goto(`${rig.base}/#token=${await rig.t.tokenFor('ada')}`);
+      await phone.click('#toggle-sidebar');
+      await phone.locator('.conv', { hasText: 'Which Zoho organisation' }).click();
+      const box = phone.locator('.msg-assistant').last().locator('.action-approval');
+      await box.locator('button', { hasText: 'Deny' }).waitFor();
+      expect(await box.locator('.action-text').textContent()).toBe('Update Rating on the Leads record 123456789.');
+      await rig.shot(phone, '11b-approval-on-another-device-phone');
+      rig.llm.script({ text: 'I left the rating as it was.' });
+      await box.locator('button', { hasText: 'Deny' }).click();
+      await phone.locator('.msg-assistant').last().locator('.md', { hasText: 'left the rating' }).waitFor();
+      expect(await phone.locator('.msg-assistant').last().locator('.tool-decision').textContent()).toBe('You denied this.');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('cancels an open approval when a new message is sent: its buttons are disabled and the model is told', async () => {
     const leadId = [...rig.zoho.crm.records.get('Leads')!.keys()][0]!;
     rig.llm.script({ toolCalls: [{ id: 'call_del_2', name: 'crm_delete_record', arguments: { module: 'Leads', id: leadId } }] });

@@ -99,7 +99,7 @@ export function createChat(els, { composer, scroller, list }, actions) {
       return; // not on the server (a new chat, or deleted elsewhere), or unreachable: the cache is what there is
     }
     const users = (list) => list.filter((m) => m.role === 'user').length;
-    if (id !== conversationId || controller || users(server.messages ?? []) <= users(messages)) return;
+    if (id !== conversationId || controller || (messages.length > 0 && users(server.messages ?? []) <= users(messages))) return;
     messages = fromServerView(server);
     save(true);
     showAll();
@@ -126,6 +126,8 @@ export function createChat(els, { composer, scroller, list }, actions) {
   async function send(text) {
     if (controller || !text.trim()) return;
     for (const m of cancelOpenApprovals(messages)) queueRender(m);
+    const previous = messages.at(-1); // its Regenerate goes: only the last answer has one
+    if (previous) queueRender(previous);
     messages.push({ id: newId(), role: 'user', content: text.trim(), at: Date.now() });
     const body = { conversationId, messages: apiMessages() };
     const answer = newAnswer();

@@ -6,20 +6,18 @@ export function fromServerView(view) {
   return (view.messages ?? []).map((m) => {
     const at = Date.parse(m.createdAt) || undefined;
     if (m.role === 'user') return { id: newId(), role: 'user', content: m.text ?? '', at };
-    return {
-      id: newId(),
-      role: 'assistant',
-      state: 'done',
-      at,
-      parts: (m.parts ?? []).map((p) => (p.type === 'text' ? { kind: 'text', text: p.text } : toolPart(p))),
-    };
+    const parts = (m.parts ?? []).flatMap((p) => (p.type === 'text' ? [{ kind: 'text', text: p.text }] : toolParts(p)));
+    const waiting = parts.some((p) => p.awaiting);
+    return { id: newId(), role: 'assistant', state: 'done', at, parts, ...(waiting ? { finishReason: 'approval_required' } : {}) };
   });
 }
 
-function toolPart(p) {
-  const part = { kind: 'tool', callId: p.toolCallId, tool: p.tool, params: p.params, summary: p.summary, repairs: [] };
-  if (p.state === 'done') part.outcome = { ok: true, result: p.result };
-  else if (p.state === 'failed') part.outcome = { ok: false, error: p.error };
-  else part.outcome = { ok: false, stopped: true, elsewhere: true }; // waiting for a decision this page never saw
-  return part;
+/** A call, and for one still waiting for a decision the approval box to decide it here. */
+function toolParts(p) {
+  const part = { kind: 'tool', callId: p.approval?.callId ?? p.toolCallId, tool: p.tool, params: p.params, summary: p.summary, repairs: [] };
+  if (p.state === 'done') return [{ ...part, outcome: { ok: true, result: p.result } }];
+  if (p.state === 'failed') return [{ ...part, outcome: { ok: false, error: p.error } }];
+  if (!p.approval) return [{ ...part, outcome: { ok: false, error: { code: 'NOT_RUN', message: '' } } }]; // its time for a decision ran out
+  const { callId, paramsHash, message, effect, names } = p.approval;
+  return [{ ...part, awaiting: true }, { kind: 'action', code: 'approval_required', callId, tool: p.tool, params: p.params, paramsHash, message, effect, names }];
 }

@@ -38,8 +38,11 @@ export function toolState(part) {
   if (part.awaiting && !part.outcome) return 'waiting';
   if (!part.outcome) return 'running';
   if (part.outcome.ok) return 'ok';
-  return part.outcome.stopped ? 'stopped' : 'failed';
+  return part.outcome.stopped || NOT_RUN.has(part.outcome.error?.code) ? 'stopped' : 'failed';
 }
+
+/** Calls that did not fail but never ran: denied, cancelled or expired, or waiting for a corrected call's approval. */
+const NOT_RUN = new Set(['APPROVAL_DENIED', 'NOT_RUN', 'REPAIR_NEEDS_APPROVAL']);
 
 /**
  * Renders `part` into `el`, keeping an open <details> open. `approval` is the approval box of this
@@ -87,10 +90,10 @@ function outcomeLine(part, state, code, decision) {
   return h('div', { class: 'tool-outcome' }, `Failed${suffix}: ${words.text} `, words.code ? h('span', { class: 'tool-code' }, `(${words.code})`) : null);
 }
 
-/** ": 3 records" for a result holding one list; "" otherwise. */
+/** ": 3 records" for a result holding one list, " (id 42)" for a new record's id; "" otherwise. */
 function resultHint(result) {
   const list = mainList(result);
-  if (!list) return '';
+  if (!list) return typeof result?.id === 'string' || typeof result?.id === 'number' ? ` (id ${result.id})` : '';
   const noun = list.key.replace(/s$/, '');
   return `: ${list.items.length} ${list.items.length === 1 ? noun : `${noun}s`}`;
 }
