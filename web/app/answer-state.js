@@ -8,6 +8,9 @@
 //   error | done → exactly one of them ends the stream
 // Unknown events are ignored, so the server can add some.
 
+const MAX_HISTORY = 200;
+const MAX_CONTENT = 32_000;
+
 export const newId = () => (crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`);
 
 const DONE_NOTES = {
@@ -138,4 +141,24 @@ export function resetForRerun(message) {
   message.state = 'streaming';
   message.finishReason = undefined;
   message.at = Date.now();
+}
+
+/** What POST /api/chat gets as `messages`: the text of each turn (the server keeps the tool calls by conversationId). */
+export function historyForServer(messages) {
+  const out = [];
+  for (const m of messages) {
+    if (m.role === 'user') out.push({ role: 'user', content: m.content.slice(0, MAX_CONTENT) });
+    else {
+      const text = answerText(m).trim();
+      if (text) out.push({ role: 'assistant', content: text.slice(0, MAX_CONTENT) });
+    }
+  }
+  return out.slice(-MAX_HISTORY);
+}
+
+/** A conversation's title until the server's list has it: its first message, in one line. */
+export function titleOf(messages) {
+  const first = messages.find((m) => m.role === 'user')?.content?.replace(/\s+/g, ' ').trim();
+  if (!first) return undefined;
+  return first.length > 80 ? `${first.slice(0, 77)}...` : first;
 }

@@ -2,16 +2,15 @@
 // approval's decision, Stop, opening another conversation, New chat). The server keeps each
 // conversation's transcript by its conversationId; this browser caches the richer display state
 // (storage.js). Streaming is stream.js, the events' meaning answer-state.js, drawing render.js.
-import { getJson, plainWords } from './api.js';
-import { announce } from './announcer.js';
-import { answerText, applyEvent, cancelOpenApprovals, endAnswer, failAnswer, newAnswer, newId, resetForRerun } from './answer-state.js';
+import { getJson } from './api.js';
+import { announceAnswer } from './announcer.js';
+import {
+  applyEvent, cancelOpenApprovals, endAnswer, failAnswer, historyForServer, newAnswer, newId, resetForRerun, titleOf,
+} from './answer-state.js';
 import { createMessageView } from './render.js';
 import { fromServerView } from './server-view.js';
 import { createChatStorage } from './storage.js';
 import { streamRun } from './stream.js';
-
-const MAX_HISTORY = 200;
-const MAX_CONTENT = 32_000;
 
 /**
  * `els`: { messages }; `parts`: { composer, scroller, list }; `actions.connect(code)` starts the
@@ -111,25 +110,13 @@ export function createChat(els, { composer, scroller, list }, actions) {
   }
 
   // ---- runs ----
-  function apiMessages(upTo = messages) {
-    const out = [];
-    for (const m of upTo) {
-      if (m.role === 'user') out.push({ role: 'user', content: m.content.slice(0, MAX_CONTENT) });
-      else {
-        const text = answerText(m).trim();
-        if (text) out.push({ role: 'assistant', content: text.slice(0, MAX_CONTENT) });
-      }
-    }
-    return out.slice(-MAX_HISTORY);
-  }
-
   async function send(text) {
     if (controller || !text.trim()) return;
     for (const m of cancelOpenApprovals(messages)) queueRender(m);
     const previous = messages.at(-1); // its Regenerate goes: only the last answer has one
     if (previous) queueRender(previous);
     messages.push({ id: newId(), role: 'user', content: text.trim(), at: Date.now() });
-    const body = { conversationId, messages: apiMessages() };
+    const body = { conversationId, messages: historyForServer(messages) };
     const answer = newAnswer();
     messages.push(answer);
     flushNow(messages.at(-2), answer);
@@ -144,7 +131,7 @@ export function createChat(els, { composer, scroller, list }, actions) {
     resetForRerun(answer);
     flushNow(answer);
     composer.focus();
-    await run(answer, '/api/chat', { conversationId, messages: apiMessages(messages.slice(0, -1)), regenerate: true });
+    await run(answer, '/api/chat', { conversationId, messages: historyForServer(messages.slice(0, -1)), regenerate: true });
   }
 
   async function decide(message, part, decision) {
@@ -179,20 +166,10 @@ export function createChat(els, { composer, scroller, list }, actions) {
       composer.setBusy(!!controller);
       if (id === conversationId) {
         setBusy(false);
-        announceEnd(message, runNo);
+        announceAnswer(message, `${message.id}#${runNo}`);
       }
       void list.refresh().then(() => list.setCurrent(conversationId, titleOf(messages)));
     }
-  }
-
-  function announceEnd(message, runNo) {
-    const error = message.parts.findLast((p) => p.kind === 'error');
-    const ask = message.finishReason === 'approval_required' ? message.parts.findLast((p) => p.kind === 'action' && !p.resolved) : undefined;
-    const text = message.state === 'error' ? `The answer failed: ${plainWords(error).text}`
-      : message.state === 'stopped' ? 'Stopped.'
-        : ask ? `Approval needed: ${ask.message}`
-          : `The assistant answered: ${answerText(message).trim() || 'done.'}`;
-    announce(text, `${message.id}#${runNo}`);
   }
 
   function flushNow(...changed) {
@@ -245,10 +222,4 @@ export function createChat(els, { composer, scroller, list }, actions) {
     get busy() { return !!controller; },
     get conversationId() { return conversationId; },
   };
-}
-
-function titleOf(messages) {
-  const first = messages.find((m) => m.role === 'user')?.content?.replace(/\s+/g, ' ').trim();
-  if (!first) return undefined;
-  return first.length > 80 ? `${first.slice(0, 77)}...` : first;
 }

@@ -3,13 +3,26 @@
 import { newId } from './answer-state.js';
 
 export function fromServerView(view) {
-  return (view.messages ?? []).map((m) => {
-    const at = Date.parse(m.createdAt) || undefined;
-    if (m.role === 'user') return { id: newId(), role: 'user', content: m.text ?? '', at };
-    const parts = (m.parts ?? []).flatMap((p) => (p.type === 'text' ? [{ kind: 'text', text: p.text }] : toolParts(p)));
-    const waiting = parts.some((p) => p.awaiting);
-    return { id: newId(), role: 'assistant', state: 'done', at, parts, ...(waiting ? { finishReason: 'approval_required' } : {}) };
-  });
+  const out = [];
+  for (const m of view.messages ?? []) {
+    // A question the server holds no answer to (the run failed before the model replied) says so.
+    if (m.role === 'user' && out.at(-1)?.role === 'user') out.push(unanswered(out.at(-1).at));
+    out.push(fromServer(m));
+  }
+  return out;
+}
+
+const unanswered = (at) => ({
+  id: newId(), role: 'assistant', state: 'error', at,
+  parts: [{ kind: 'note', text: 'No answer was kept for this message: the run ended before the assistant replied.' }],
+});
+
+function fromServer(m) {
+  const at = Date.parse(m.createdAt) || undefined;
+  if (m.role === 'user') return { id: newId(), role: 'user', content: m.text ?? '', at };
+  const parts = (m.parts ?? []).flatMap((p) => (p.type === 'text' ? [{ kind: 'text', text: p.text }] : toolParts(p)));
+  const waiting = parts.some((p) => p.awaiting);
+  return { id: newId(), role: 'assistant', state: 'done', at, parts, ...(waiting ? { finishReason: 'approval_required' } : {}) };
 }
 
 /** A call, and for one still waiting for a decision the approval box to decide it here. */
