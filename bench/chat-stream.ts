@@ -3,7 +3,7 @@
 import { startFakeOpenRouter } from '../test/support/fake-openrouter.ts';
 import { startFakeZoho } from '../test/support/fake-zoho.ts';
 import {
-  benchResponder, chatTurn, chunkLatencies, directCompletion, SHORT_CHUNKS, SHORT_GAP_MS, STAMP_GAP_MS, STAMPED_CHUNKS,
+  benchResponder, chatTurn, chunkLatencies, eventTypes, directCompletion, SHORT_CHUNKS, SHORT_GAP_MS, STAMP_GAP_MS, STAMPED_CHUNKS,
 } from './support/chat-client.ts';
 import { connectOverHttp, jwtFor } from './support/connect.ts';
 import { concurrentChats } from './support/concurrent-chats.ts';
@@ -78,7 +78,15 @@ export async function runChatStreamBench(): Promise<void> {
     // (c) STREAMS concurrent chats, spread over USERS users; runtime RSS from /proc every 50 ms.
     llm.requests.length = 0;
     zoho.reset();
-    const c = await concurrentChats(rt, jwts, STREAMS);
+    const c = await concurrentChats(rt, STREAMS, async (i, onFirstText) => {
+      let texts = 0;
+      const s = await chatTurn(rt.url, jwts[i % jwts.length]!, 'short', (e) => {
+        if (e.event === 'text' && texts++ === 0) onFirstText();
+      });
+      const types = eventTypes(s);
+      const ok = s.status === 200 && types.at(-1) === 'done' && !types.includes('error') && texts === SHORT_CHUNKS;
+      return ok ? 'ok' : `status ${s.status}, ${texts} text events, events ${[...new Set(types)].join(',')}`;
+    }, { snapshot: Boolean(process.env.BENCH_HEAP_SNAPSHOT) });
     const perStream = (c.rss.peak - c.rss.before) / STREAMS;
     const heap = (m?: NodeJS.MemoryUsage) => (m ? `heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)}` : 'n/a');
     console.log(`\n  (c) ${STREAMS} concurrent chat streams (${USERS} users; each ${SHORT_CHUNKS} chunks ${SHORT_GAP_MS} ms apart):`);

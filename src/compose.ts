@@ -1,8 +1,9 @@
 import type { Config } from './config.ts';
-import { AppError } from './errors.ts';
 import { createTokenCipher } from './crypto/token-cipher.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
 import { createApp } from './http/app.ts';
+import { createCallerVerifier } from './http/auth.ts';
+import { createJwksKeys, type JwksKeysOptions } from './http/jwks-keys.ts';
 import type { Logger } from './log.ts';
 import { createConnectFlow } from './zoho/connect-flow.ts';
 import { createConnectionResolver } from './zoho/connection-resolver.ts';
@@ -20,13 +21,20 @@ import { createRateLimiter } from './budgets/rate-limiter.ts';
 import { createRunSlots } from './budgets/run-slots.ts';
 import { webRoutes } from './http/routes/web.ts';
 import { createOpenRouterClient } from './llm/openrouter-client.ts';
+import { createToolImages } from './agent/tool-images.ts';
+import { createBrowserService } from './browser/browser-service.ts';
+import { browserRoutes } from './http/routes/browser.ts';
+import { liveViewRoutes } from './http/routes/browser-live-view.ts';
+import { createGetToolApi } from './tools/tool-api.ts';
 import { createToolExecutor } from './tools/execute-tool-with-repair.ts';
 import { createParamPreparer } from './tools/prepare-params.ts';
 import { createToolRegistry } from './tools/registry.ts';
 import { createFieldCatalog } from './tools/repair/field-catalog.ts';
 import { createModelRepair } from './tools/repair/model-repair.ts';
 import { createToolCallLog } from './tools/tool-call-log.ts';
-import { ZohoOAuth } from './zoho/oauth.ts';
+import { createConnectionImport } from './zoho/import-connection.ts';
+import { createOAuthClients } from './zoho/oauth-clients.ts';
+import { createConnectionSaver } from './zoho/save-connection.ts';
 
 /** Where a client goes to connect Zoho (sent with ZOHO_NOT_CONNECTED / action_required). */
 export const CONNECT_URL = '/api/connections/zoho';
@@ -45,6 +53,8 @@ export interface RuntimeParts {
   maxSteps?: number;
   /** Base of the full-jitter back-off between tool retries (tests shorten it). */
   retryBaseMs?: number;
+  /** The identity provider's key cache timings (tests shorten them). */
+  jwks?: Pick<JwksKeysOptions, 'cacheMaxAgeMs' | 'cooldownMs' | 'timeoutMs' | 'retryAfterFailureMs'>;
 }
 
 /**
@@ -56,23 +66,23 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   const cipher = createTokenCipher(config.tokenEncryptionKey);
   const store = new ConnectionStore(database.db, cipher);
   const overrides = config.zoho.overrides;
-  const { clientId, clientSecret, redirectUri } = config.zoho;
-  const oauth = clientId && clientSecret
-    ? new ZohoOAuth({ clientId, clientSecret, redirectUri, overrides, fetch: parts.fetch })
-    : undefined;
+  const { clientId, redirectUri } = config.zoho;
+  const clients = createOAuthClients({ ...config.zoho, overrides, fetch: parts.fetch });
+  const oauth = clients.deployment;
   const resolver = createConnectionResolver({
     store,
-    oauth: oauth ?? { refreshTokens: () => Promise.reject(new AppError('ZOHO_NOT_CONFIGURED', 'ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET are not set on the server.')) },
+    clients,
     overrides,
     logger: parts.logger,
     connectUrl: CONNECT_URL,
     now: parts.now,
   });
   const { getZohoApi, listDeskOrganizations } = createZohoApiFactory({ resolver, store, overrides, connectUrl: CONNECT_URL, fetch: parts.fetch });
+  const saveConnection = createConnectionSaver({ store, clients, logger: parts.logger });
   const connectFlow = createConnectFlow({
     oauth,
-    states: new OAuthStateStore(database.db, cipher, config.auth.jwtSecret, parts.now),
-    store,
+    states: new OAuthStateStore(database.db, cipher, config.auth.stateSigningKey, parts.now),
+    saveConnection,
     clientId,
     redirectUri,
     scopes: config.zoho.scopes,
@@ -82,7 +92,17 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     fetch: parts.fetch,
     now: parts.now,
   });
-  const registry = createToolRegistry(allTools);
+  const importConnection = createConnectionImport({
+    clients, saveConnection, scopes: config.zoho.scopes, overrides, logger: parts.logger, fetch: parts.fetch, now: parts.now,
+  });
+  const browser = createBrowserService({
+    settings: config.browser, db: database.db, cipher, connections: store, overrides, defaultDc: config.zoho.defaultDc, logger: parts.logger, now: parts.now,
+  });
+  // No Chromium: the browser tool is not offered, and GET /api/tools says why.
+  const unavailableTools = browser.unavailable
+    ? allTools.filter((t) => t.app === 'browser').map((t) => ({ name: t.name, app: t.app, reason: browser.unavailable! }))
+    : [];
+  const registry = createToolRegistry(browser.unavailable ? allTools.filter((t) => t.app !== 'browser') : allTools);
   const llm = config.openrouter.apiKey
     ? createOpenRouterClient({ apiKey: config.openrouter.apiKey, baseUrl: config.openrouter.baseUrl, maxRetries: parts.llmMaxRetries })
     : undefined;
@@ -99,22 +119,34 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     defaults: { timeoutMs: config.tools.timeoutMs, retryBaseMs: parts.retryBaseMs },
   });
   const prepareParams = createParamPreparer({ ...repairDeps, timeoutMs: config.tools.timeoutMs });
-  const toolDeps = { registry, executeToolWithRepair, getZohoApi };
+  const toolDeps = { registry, executeToolWithRepair, getZohoApi: createGetToolApi(getZohoApi, browser.getBrowserApi) };
   const rateLimiter = createRateLimiter(database.db, config.rateLimitPerMinute, { now: parts.now, logger: parts.logger });
   const pendingRuns = new PendingRunStore(database.db, parts.now);
   const conversations = new ConversationStore(database.db);
   const runLog = createRunLog(database.db, parts.logger);
   const app = createApp({
     logger: parts.logger,
-    jwtSecret: config.auth.jwtSecret,
+    verifyCaller: createCallerVerifier({
+      jwtSecret: config.auth.jwtSecret,
+      idp: config.auth.jwks && {
+        keys: createJwksKeys({ url: config.auth.jwks.url, logger: parts.logger, ...parts.jwks }),
+        issuer: config.auth.jwks.issuer,
+        audience: config.auth.jwks.audience,
+      },
+      logger: parts.logger,
+    }),
     ping: database.ping,
     connectFlow,
+    importConnection,
     store,
-    oauth,
-    webRoutes: webRoutes({ jwtSecret: config.auth.jwtSecret, devLogin: config.env !== 'production' }),
+    clients,
+    rateLimiter,
+    webRoutes: webRoutes({ jwtSecret: config.auth.jwtSecret, devLogin: config.env !== 'production' })
+      .route('/browser-login', liveViewRoutes({ browser, heartbeatMs: parts.heartbeatMs })),
     apiRoutes: [
       { path: '/conversations', routes: conversationRoutes({ conversations, pendingRuns, registry }) },
-      { path: '/tools', routes: toolRoutes({ ...toolDeps, rateLimiter, logger: parts.logger, heartbeatMs: parts.heartbeatMs }) },
+      { path: '/tools', routes: toolRoutes({ ...toolDeps, rateLimiter, logger: parts.logger, heartbeatMs: parts.heartbeatMs, unavailable: unavailableTools }) },
+      { path: '/browser', routes: browserRoutes({ browser, rateLimiter }) },
       {
         path: '/chat',
         routes: chatRoutes({
@@ -133,6 +165,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
           runTimeoutMs: config.chat.runTimeoutMs,
           approvalTtlMs: config.chat.approvalTtlMs,
           autoApproveWrites: config.chat.autoApproveWrites,
+          toolImages: createToolImages({ screenshots: browser.screenshots, logger: parts.logger }),
           rateLimiter,
           runSlots: createRunSlots(database.db, config.chat.maxConcurrentRuns, config.chat.runTimeoutMs + 60_000, parts.now),
           logger: parts.logger,
@@ -142,9 +175,10 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     ],
   });
   return {
-    config, database, store, oauth, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns,
-    conversations, callLog, runLog, rateLimiter, app,
+    config, database, store, oauth, clients, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns,
+    conversations, callLog, runLog, rateLimiter, browser, app,
     async close() {
+      await browser.close();
       await Promise.all([callLog.flush(), runLog.flush(), rateLimiter.sync()]);
       await database.close();
     },

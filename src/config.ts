@@ -1,10 +1,14 @@
+import { hkdfSync } from 'node:crypto';
 import { z } from 'zod';
 import { DATA_CENTRE_CODES } from './zoho/data-centres.ts';
 
-/** Default OAuth scopes (DESIGN.md): CRM and Desk, plus what user info needs. */
+/**
+ * Default OAuth scopes (DESIGN.md): CRM and Desk, plus what user info needs. `Desk.articles.READ`
+ * is added to DESIGN.md's list: `desk_search_articles` (a tool DESIGN.md fixes) needs it.
+ */
 export const DEFAULT_ZOHO_SCOPES =
   'ZohoCRM.modules.ALL,ZohoCRM.settings.READ,ZohoCRM.users.READ,ZohoCRM.org.READ,ZohoCRM.coql.READ,' +
-  'Desk.tickets.ALL,Desk.contacts.ALL,Desk.basic.READ,Desk.settings.READ,Desk.search.READ,AaaServer.profile.READ';
+  'Desk.tickets.ALL,Desk.contacts.ALL,Desk.basic.READ,Desk.settings.READ,Desk.search.READ,Desk.articles.READ,AaaServer.profile.READ';
 
 /** A tool-capable model that OpenRouter serves; callers may pick another per request. */
 export const DEFAULT_OPENROUTER_MODEL = 'openai/gpt-4.1-mini';
@@ -35,6 +39,8 @@ export const envSchema = z.object({
   ZOHO_ACCOUNTS_URL: optionalUrl,
   ZOHO_API_URL: optionalUrl,
   ZOHO_DESK_URL: optionalUrl,
+  ZOHO_CRM_WEB_URL: optionalUrl,
+  ZOHO_DESK_WEB_URL: optionalUrl,
   OPENROUTER_API_KEY: z.string().min(1).optional(),
   OPENROUTER_BASE_URL: z.string().url().default('https://openrouter.ai/api/v1'),
   OPENROUTER_MODEL: z.string().min(1).default(DEFAULT_OPENROUTER_MODEL),
@@ -47,7 +53,17 @@ export const envSchema = z.object({
   CHAT_AUTO_APPROVE_WRITES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   APPROVAL_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  BROWSER_EXECUTABLE_PATH: z.string().trim().min(1).optional(),
+  BROWSER_MAX_CONTEXTS: z.coerce.number().int().min(1).max(200).default(8),
+  BROWSER_MAX_PAGES: z.coerce.number().int().min(1).max(200).default(4),
+  BROWSER_IDLE_SECONDS: z.coerce.number().int().min(1).default(300),
+  BROWSER_CALL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  BROWSER_SCREENSHOT_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  BROWSER_LOGIN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_JWKS_URL: z.string().trim().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').optional(),
+  AUTH_JWT_ISSUER: z.string().trim().min(1).optional(),
+  AUTH_JWT_AUDIENCE: z.string().trim().min(1).optional(),
   TOKEN_ENCRYPTION_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
@@ -76,8 +92,14 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   return result.data;
 }
 
-/** Shapes the env into the config object the app uses. Secrets must be resolved already. */
-export function toConfig(env: Env & { AUTH_JWT_SECRET: string; TOKEN_ENCRYPTION_KEY: string }) {
+/**
+ * Shapes the env into the config object the app uses. Secrets must be resolved already;
+ * AUTH_JWT_SECRET may be absent only when AUTH_JWKS_URL is set (load-config.ts checks it).
+ * `searchPath` is where a bare BROWSER_EXECUTABLE_PATH (default `chromium`) is looked for: the
+ * system's PATH, which is no setting of ours and so not in the schema.
+ */
+export function toConfig(env: Env & { TOKEN_ENCRYPTION_KEY: string }, searchPath = process.env.PATH ?? '') {
+  const tokenEncryptionKey = Buffer.from(env.TOKEN_ENCRYPTION_KEY, 'base64');
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -94,6 +116,8 @@ export function toConfig(env: Env & { AUTH_JWT_SECRET: string; TOKEN_ENCRYPTION_
         accountsUrl: env.ZOHO_ACCOUNTS_URL,
         apiUrl: env.ZOHO_API_URL,
         deskUrl: env.ZOHO_DESK_URL,
+        crmWebUrl: env.ZOHO_CRM_WEB_URL,
+        deskWebUrl: env.ZOHO_DESK_WEB_URL,
       },
     },
     openrouter: {
@@ -111,7 +135,36 @@ export function toConfig(env: Env & { AUTH_JWT_SECRET: string; TOKEN_ENCRYPTION_
       approvalTtlMs: env.APPROVAL_TTL_SECONDS * 1000,
     },
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
-    auth: { jwtSecret: env.AUTH_JWT_SECRET },
-    tokenEncryptionKey: Buffer.from(env.TOKEN_ENCRYPTION_KEY, 'base64'),
+    browser: {
+      executable: env.BROWSER_EXECUTABLE_PATH ?? 'chromium',
+      searchPath,
+      maxContexts: env.BROWSER_MAX_CONTEXTS,
+      maxPages: env.BROWSER_MAX_PAGES,
+      idleMs: env.BROWSER_IDLE_SECONDS * 1000,
+      callTimeoutMs: env.BROWSER_CALL_TIMEOUT_MS,
+      screenshotTtlMs: env.BROWSER_SCREENSHOT_TTL_SECONDS * 1000,
+      loginTtlMs: env.BROWSER_LOGIN_TTL_SECONDS * 1000,
+    },
+    auth: {
+      /** HS256 secret for callers' JWTs; absent when only the identity provider's keys are trusted. */
+      jwtSecret: env.AUTH_JWT_SECRET,
+      jwks: env.AUTH_JWKS_URL
+        ? { url: env.AUTH_JWKS_URL, issuer: env.AUTH_JWT_ISSUER, audience: splitList(env.AUTH_JWT_AUDIENCE) }
+        : undefined,
+      /** Signs the OAuth `state`: the JWT secret when there is one, else a key derived from the token key. */
+      stateSigningKey: env.AUTH_JWT_SECRET ?? deriveKey(tokenEncryptionKey, 'zoho-oauth-state'),
+    },
+    tokenEncryptionKey,
   };
+}
+
+/** `a, b` as a list; undefined when empty. */
+function splitList(value: string | undefined): string[] | undefined {
+  const items = value?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  return items.length > 0 ? items : undefined;
+}
+
+/** A separate key for one purpose, so the token key itself never signs anything (RFC 5869 HKDF). */
+function deriveKey(key: Buffer, purpose: string): string {
+  return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), purpose, 32)).toString('base64url');
 }

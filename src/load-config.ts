@@ -34,14 +34,19 @@ export function readEnvironment(envFile = '.env'): Record<string, string | undef
 /**
  * Parses the configuration once at start-up. Outside production a missing AUTH_JWT_SECRET or
  * TOKEN_ENCRYPTION_KEY is generated once and kept under `.data/`; in production it stops the
- * start with one line naming it.
+ * start with one line naming it (AUTH_JWT_SECRET may be left out when AUTH_JWKS_URL is set).
  */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = parseEnv(options.environment ?? readEnvironment());
   const missing = (Object.keys(GENERATED_SECRETS) as GeneratedSecret[]).filter((k) => !env[k]);
   if (missing.length === 0) return toConfig(env as Required<Pick<Env, GeneratedSecret>> & Env);
   if (env.NODE_ENV === 'production') {
-    throw new ConfigError(`Missing required secret ${missing[0]}: set it in the environment (NODE_ENV=production).`);
+    // Callers verified only against the identity provider's keys need no shared secret.
+    const required = env.AUTH_JWKS_URL ? missing.filter((k) => k !== 'AUTH_JWT_SECRET') : missing;
+    if (required.length > 0) {
+      throw new ConfigError(`Missing required secret ${required[0]}: set it in the environment (NODE_ENV=production).`);
+    }
+    return toConfig(env as Pick<Required<Env>, 'TOKEN_ENCRYPTION_KEY'> & Env);
   }
   const file = options.secretsFile ?? join('.data', 'secrets.json');
   const stored = readStoredSecrets(file);

@@ -1,4 +1,5 @@
 import type { AnyTool } from '../src/tools/define-tool.ts';
+import { browserNavigateAndScreenshot } from './browser/navigate-and-screenshot.ts';
 import { crmAddNote } from './crm/add-note.ts';
 import { crmCoqlQuery } from './crm/coql-query.ts';
 import { crmCreateRecord } from './crm/create-record.ts';
@@ -29,6 +30,22 @@ import { deskListTickets } from './desk/list-tickets.ts';
 import { deskSearchContacts } from './desk/search-contacts.ts';
 import { deskSearchTickets } from './desk/search-tickets.ts';
 import { deskUpdateTicket } from './desk/update-ticket.ts';
+import { crmAddTags } from './crm/add-tags.ts';
+import { crmConvertLead } from './crm/convert-lead.ts';
+import { crmFindOrCreateRecord } from './crm/find-or-create-record.ts';
+import { crmListAttachments } from './crm/list-attachments.ts';
+import { crmListUsers } from './crm/list-users.ts';
+import { crmRemoveTags } from './crm/remove-tags.ts';
+import { crmUpdateRelatedRecord } from './crm/update-related-record.ts';
+import { crmUpsertRecords } from './crm/upsert-records.ts';
+import { deskGetArticle } from './desk/get-article.ts';
+import { deskGetTicketFields } from './desk/get-ticket-fields.ts';
+import { deskListAssignedTickets } from './desk/list-assigned-tickets.ts';
+import { deskListContacts } from './desk/list-contacts.ts';
+import { deskListTicketComments } from './desk/list-ticket-comments.ts';
+import { deskSearchArticles } from './desk/search-articles.ts';
+import { deskSendReply } from './desk/send-reply.ts';
+import { deskUpdateContact } from './desk/update-contact.ts';
 
 /** Every tool the runtime offers, listed explicitly: adding a tool is one file plus one line here. */
 export const allTools: readonly AnyTool[] = [
@@ -68,4 +85,24 @@ export const allTools: readonly AnyTool[] = [
   deskCreateContact,
   deskListAccounts,
   deskGetAccount,
+  // Sales and support every day (issue 14): CRM
+  crmListUsers,
+  crmConvertLead,
+  crmFindOrCreateRecord,
+  crmUpsertRecords,
+  crmUpdateRelatedRecord,
+  crmListAttachments,
+  crmAddTags,
+  crmRemoveTags,
+  // ... and Desk
+  deskSendReply,
+  deskListTicketComments,
+  deskListAssignedTickets,
+  deskGetTicketFields,
+  deskListContacts,
+  deskUpdateContact,
+  deskSearchArticles,
+  deskGetArticle,
+  // The user's Zoho web UI, in a headless browser (read only)
+  browserNavigateAndScreenshot,
 ];

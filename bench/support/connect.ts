@@ -7,7 +7,7 @@ import { BENCH_JWT_SECRET } from './runtime-process.ts';
 
 export const jwtFor = (userId: string): Promise<string> => signUserToken(BENCH_JWT_SECRET, userId, '2h');
 
-export async function connectOverHttp(runtimeUrl: string, fake: FakeZoho, userId: string, zuid: string): Promise<void> {
+export async function connectOverHttp(runtimeUrl: string, fake: FakeZoho, userId: string, zuid: string, accountsServer = fake.url): Promise<void> {
   const auth = `Bearer ${await jwtFor(userId)}`;
   const start = await fetch(`${runtimeUrl}/api/connections/zoho`, {
     method: 'POST',
@@ -17,7 +17,7 @@ export async function connectOverHttp(runtimeUrl: string, fake: FakeZoho, userId
   if (start.status !== 200) throw new Error(`connect start answered ${start.status}: ${await start.text()}`);
   const authorize = new URL(((await start.json()) as { authorizeUrl: string }).authorizeUrl);
   const code = fake.issueCode(zuid, { codeChallenge: authorize.searchParams.get('code_challenge') ?? undefined });
-  const query = new URLSearchParams({ code, state: authorize.searchParams.get('state')!, location: 'us', 'accounts-server': fake.url });
+  const query = new URLSearchParams({ code, state: authorize.searchParams.get('state')!, location: 'us', 'accounts-server': accountsServer });
   const back = await fetch(`${runtimeUrl}/auth/zoho/callback?${query}`, { headers: { accept: 'application/json' } });
   if (back.status !== 200) throw new Error(`callback answered ${back.status}: ${await back.text()}`);
   await back.arrayBuffer();

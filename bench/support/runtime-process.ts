@@ -1,31 +1,19 @@
-// Parent side of ./runtime-child.ts: spawns the runtime as its own Node process, talks to it over IPC,
-// and reads its memory from /proc (which works even while the child's event loop is busy).
-import { spawn, type ChildProcess } from 'node:child_process';
+// Parent side of ./runtime-child.ts: the runtime as its own Node process, in production mode, on
+// embedded PGlite or on PostgreSQL (BENCH_DATABASE_URL, or `databaseUrl`).
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { startBenchProcess, type BenchProcess } from './bench-process.ts';
 
-export type Command = { cmd: 'expire'; userId: string } | { cmd: 'gc' | 'memory' | 'close' | 'heap-snapshot' };
-export type ChildCommand = Command & { id: number };
-export type ChildReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+export type RuntimeCommand = { cmd: 'expire'; userId: string };
 
 export const BENCH_JWT_SECRET = 'bench-jwt-secret-that-is-at-least-32-characters-long';
 
-export interface RuntimeProcess {
-  url: string;
-  pid: number;
+export interface RuntimeProcess extends BenchProcess<RuntimeCommand> {
+  /** `postgres` or `pglite`. */
   database: string;
-  command(cmd: 'gc' | 'memory'): Promise<NodeJS.MemoryUsage>;
-  /** Writes a V8 heap snapshot of the runtime (diagnostics: BENCH_HEAP_SNAPSHOT=1); returns its path. */
-  heapSnapshot(): Promise<string>;
+  /** The `application_name` of its PostgreSQL connections (to find its backends). */
+  appName: string;
   expire(userId: string): Promise<number>;
-  /** Resident set size now, bytes (VmRSS). */
-  rss(): number;
-  /** Peak resident set size since start or the last resetPeak(), bytes (VmHWM). */
-  peakRss(): number;
-  /** Resets VmHWM (writes 5 to /proc/<pid>/clear_refs); false where the kernel refuses. */
-  resetPeak(): boolean;
-  close(): Promise<void>;
 }
 
 export interface RuntimeEnv {
@@ -35,18 +23,28 @@ export interface RuntimeEnv {
   zohoRedirectUri: string;
   openrouterBaseUrl?: string;
   openrouterApiKey?: string;
+  openrouterModel?: string;
+  /** A postgres:// URL; `null` for embedded PGlite; unset: BENCH_DATABASE_URL, else PGlite. */
+  databaseUrl?: string | null;
+  /**
+   * BENCH_CPU_PROF=<dir>: `life` (default) profiles the whole process with --cpu-prof; `phase` leaves
+   * it to the caller (startCpuProfile / stopCpuProfile around the phase it measures).
+   */
+  cpuProfile?: 'life' | 'phase';
+  /** More variables for the runtime (they win over the ones above). */
+  moreEnv?: Record<string, string>;
 }
 
 const CHILD = fileURLToPath(new URL('./runtime-child.ts', import.meta.url));
 
-function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${key}:`));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) * 1024;
-}
-
 export async function startRuntimeProcess(e: RuntimeEnv): Promise<RuntimeProcess> {
+  const appName = `bench-runtime-${randomBytes(4).toString('hex')}`;
+  const databaseUrl = e.databaseUrl === undefined ? process.env.BENCH_DATABASE_URL : (e.databaseUrl ?? undefined);
   const env: Record<string, string | undefined> = {
     ...process.env,
+    BENCH_DATABASE_URL: databaseUrl,
+    // postgres.js names its connections after PGAPPNAME: the benchmark finds the runtime's backends by it.
+    PGAPPNAME: appName,
     ZOHO_CLIENT_ID: e.zohoClientId,
     ZOHO_CLIENT_SECRET: e.zohoClientSecret,
     ZOHO_REDIRECT_URI: e.zohoRedirectUri,
@@ -55,63 +53,22 @@ export async function startRuntimeProcess(e: RuntimeEnv): Promise<RuntimeProcess
     ZOHO_DESK_URL: e.zohoUrl,
     OPENROUTER_BASE_URL: e.openrouterBaseUrl,
     OPENROUTER_API_KEY: e.openrouterApiKey,
+    OPENROUTER_MODEL: e.openrouterModel ?? process.env.OPENROUTER_MODEL,
     AUTH_JWT_SECRET: BENCH_JWT_SECRET,
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     // Policy limits, not machinery: raised so the load is measured instead of refused. The per-user
-    // rate-limit upsert and the run-slot rows are still written on every request.
+    // rate limiter still counts every request and the run-slot rows are still written on every turn.
     RATE_LIMIT_PER_MINUTE: '1000000000',
     CHAT_MAX_CONCURRENT_RUNS: '100000',
+    ...e.moreEnv,
   };
-  // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the runtime process there (open it in Chrome DevTools).
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  // BENCH_CHILD_FLAGS: further Node flags for the runtime process (e.g. --trace-gc).
-  const extra = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...prof, ...extra, '--import', 'tsx', CHILD], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let nextId = 1;
-  const ready = new Promise<{ url: string; database: string }>((resolve, reject) => {
-    pending.set(0, { resolve: resolve as (v: unknown) => void, reject });
-    child.once('exit', (code) => reject(new Error(`runtime process exited with ${code} before it was ready`)));
-  });
-  child.on('message', (m: ChildReply) => {
-    const p = pending.get(m.id);
-    pending.delete(m.id);
-    if (m.ok) p?.resolve(m.result);
-    else p?.reject(new Error(m.error));
-  });
-  const send = (msg: Command): Promise<unknown> =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      child.send({ ...msg, id });
-    });
-  const { url, database } = await ready;
-  const pid = child.pid!;
+  if (!databaseUrl) delete env.BENCH_DATABASE_URL;
+  const prof = process.env.BENCH_CPU_PROF && e.cpuProfile !== 'phase' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = await startBenchProcess<RuntimeCommand>(CHILD, env, { flags: prof });
   return {
-    url,
-    pid,
-    database,
-    command: (cmd) => send({ cmd }) as Promise<NodeJS.MemoryUsage>,
-    heapSnapshot: () => send({ cmd: 'heap-snapshot' }) as Promise<string>,
-    expire: (userId) => send({ cmd: 'expire', userId }) as Promise<number>,
-    rss: () => procStatus(pid, 'VmRSS'),
-    peakRss: () => procStatus(pid, 'VmHWM'),
-    resetPeak() {
-      try {
-        writeFileSync(`/proc/${pid}/clear_refs`, '5');
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    async close() {
-      const exited = new Promise((r) => child.once('exit', r));
-      await send({ cmd: 'close' }).catch(() => {});
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (child.exitCode === null) child.kill();
-    },
+    ...child,
+    database: String(child.ready.database),
+    appName,
+    expire: (userId) => child.send({ cmd: 'expire', userId }) as Promise<number>,
   };
 }

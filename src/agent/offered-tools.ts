@@ -15,7 +15,8 @@ export function offeredTools(registry: ToolRegistry, apps: ReadonlySet<AppType>,
   if (!perApps) cache.set(registry, (perApps = new Map()));
   let tools = perApps.get(key);
   if (!tools) {
-    tools = registry.describe().filter((t) => apps.has(t.app)).map((t) => ({
+    // Browser tools work in whichever app is connected (their `app` param picks CRM or Desk).
+    tools = registry.describe().filter((t) => (t.app === 'browser' ? apps.size > 0 : apps.has(t.app))).map((t) => ({
       type: 'function' as const,
       function: strict && t.strictSchema
         ? { name: t.name, description: t.description, parameters: t.strictSchema, strict: true }

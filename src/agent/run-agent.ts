@@ -8,7 +8,7 @@ import type { ExecuteToolWithRepair } from '../tools/execute-tool-with-repair.ts
 import type { PrepareParams } from '../tools/prepare-params.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
 import type { ConnectionStore } from '../zoho/connection-store.ts';
-import type { GetZohoApi } from '../zoho/get-zoho-api.ts';
+import type { GetToolApi } from '../tools/tool-api.ts';
 import type { PendingRunStore } from './approvals/pending-run-store.ts';
 import { cutOffContent } from './closing-content.ts';
 import { readConnectedApps } from './connected-apps.ts';
@@ -20,6 +20,7 @@ import { persistTranscript } from './persist-transcript.ts';
 import type { RunLog } from './run-log.ts';
 import { settleTurn } from './settle-turn.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
+import type { ToolImages } from './tool-images.ts';
 import { assistantTurn, closeDanglingCalls, nameCalls, type TranscriptMessage } from './transcript.ts';
 
 export interface AgentDeps {
@@ -28,7 +29,7 @@ export interface AgentDeps {
   registry: ToolRegistry;
   executeToolWithRepair: ExecuteToolWithRepair;
   prepareParams: PrepareParams;
-  getZohoApi: GetZohoApi;
+  getZohoApi: GetToolApi;
   store: ConnectionStore;
   pendingRuns: PendingRunStore;
   conversations: ConversationStore;
@@ -44,6 +45,8 @@ export interface AgentDeps {
   strictTools?: boolean;
   /** Trusted deployments only: run writes the model chooses without asking (default off). */
   autoApproveWrites?: boolean;
+  /** Hands the model the screenshots of the last turn's browser calls (tool-images.ts). */
+  toolImages?: ToolImages;
 }
 
 export interface AgentRequest {
@@ -113,8 +116,11 @@ export async function continueRun(deps: AgentDeps, state: RunState, emit: EmitEv
   try {
     while (state.steps < maxSteps) {
       state.steps += 1;
-      const result = await runLlmStep(deps.llm, { model: state.model, messages: [system, ...state.messages], tools },
-        (delta) => emit({ type: 'text', data: { delta } }), signal);
+      const request = { model: state.model, messages: [system, ...state.messages], tools };
+      const onText = (delta: string) => emit({ type: 'text', data: { delta } });
+      const result = deps.toolImages
+        ? await deps.toolImages.runStep(deps.llm, state.userId, request, onText, signal)
+        : await runLlmStep(deps.llm, request, onText, signal);
       usage = addUsage(usage, result.usage);
       const calls = nameCalls(result.toolCalls, state.messages);
       state.messages.push(assistantTurn(result.text, calls, result.reasoning));

@@ -3,8 +3,8 @@ import { toErrorBody, type AppError } from '../errors.ts';
 import type { EmitEvent } from '../stream/events.ts';
 import { capResult } from '../tools/cap-result.ts';
 import { actionFor } from '../tools/run-tool-by-name.ts';
+import type { ToolApp } from '../tools/define-tool.ts';
 import { summarizeCall } from '../tools/summarize-call.ts';
-import type { AppType } from '../zoho/get-zoho-api.ts';
 import { approvalRequest } from './approvals/approval-request.ts';
 import { hashParams } from './approvals/params-hash.ts';
 import type { PausedCall } from './approvals/pending-run-store.ts';
@@ -90,4 +90,4 @@ function failedCall(call: TurnCall, error: AppError, attempts: number, emit: Emi
 
 const failureContent = (tool: string, error: AppError) => wrapToolOutput(tool, JSON.stringify({ ok: false, error: toErrorBody(error) }));
 
-const appOf = (deps: AgentDeps, name: string): AppType => deps.registry.get(name)?.app ?? (name.startsWith('desk_') ? 'desk' : 'crm');
+const appOf = (deps: AgentDeps, name: string): ToolApp => deps.registry.get(name)?.app ?? (name.startsWith('desk_') ? 'desk' : 'crm');

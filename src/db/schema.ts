@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * One row per app user and Zoho user-org: signing in again updates the row. Tokens are
@@ -18,6 +18,11 @@ export const zohoConnections = pgTable(
     apiDomain: text('api_domain').notNull(),
     accessTokenEnc: text('access_token_enc').notNull(),
     refreshTokenEnc: text('refresh_token_enc').notNull(),
+    /**
+     * A Zoho Self Client's `{clientId, clientSecret}` when the refresh token was minted by one
+     * (`POST /api/connections/zoho/import`), sealed like the tokens; null for the deployment's client.
+     */
+    clientCredentialsEnc: text('client_credentials_enc'),
     /** Unix seconds, as in the seed. */
     tokenExpiresAt: bigint('token_expires_at', { mode: 'number' }).notNull(),
     scopes: text('scopes').notNull(),
@@ -63,6 +68,8 @@ export const toolCalls = pgTable(
     /** The runtime's call id (what clients and approvals see) and, in a chat, its run (`chat_runs.run_id`). */
     callId: text('call_id'),
     runId: text('run_id'),
+    /** The audit line of a browser call: the URL it opened (never cookies or page content). */
+    url: text('url'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [index('tool_calls_user_time').on(t.appUserId, t.createdAt)],
@@ -191,7 +198,69 @@ export const activeRuns = pgTable(
   (t) => [index('active_runs_user').on(t.appUserId)],
 );
 
+/** Raw bytes (PostgreSQL `bytea`); postgres.js answers a Buffer, PGlite a Uint8Array. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * A user's Zoho web session for browser tools: Playwright storage state (cookies and local storage
+ * of the Zoho web hosts only), AES-256-GCM sealed with its user and data centre as AAD. One row per
+ * user and DC, so every instance uses the same session.
+ */
+export const browserSessions = pgTable(
+  'browser_sessions',
+  {
+    id: text('id').primaryKey(),
+    appUserId: text('app_user_id').notNull(),
+    dc: text('dc').notNull(),
+    stateEnc: text('state_enc').notNull(),
+    /** `expired` once a navigation landed on Zoho's sign-in: not refreshed, the user signs in again. */
+    status: text('status', { enum: ['active', 'expired'] }).notNull().default('active'),
+    /** The latest expiry among its cookies, when any has one. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** Bumped on every write, so an instance holding an older copy in a browser context reloads it. */
+    version: integer('version').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [uniqueIndex('browser_sessions_user_dc').on(t.appUserId, t.dc)],
+);
+
+/** A login handover: its outcome is here so any instance answers `GET /api/browser/login/:id`. */
+export const browserLogins = pgTable(
+  'browser_logins',
+  {
+    id: text('id').primaryKey(),
+    appUserId: text('app_user_id').notNull(),
+    dc: text('dc').notNull(),
+    status: text('status', { enum: ['waiting', 'done', 'expired', 'failed'] }).notNull().default('waiting'),
+    message: text('message'),
+    /** SHA-256 of the live view's bearer token (the token itself is only in the viewUrl fragment). */
+    viewTokenHash: text('view_token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [index('browser_logins_user').on(t.appUserId)],
+);
+
+/** Screenshots browser tools took, served to their owner only until they expire. */
+export const browserScreenshots = pgTable(
+  'browser_screenshots',
+  {
+    id: text('id').primaryKey(),
+    appUserId: text('app_user_id').notNull(),
+    mime: text('mime', { enum: ['image/jpeg', 'image/png'] }).notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    bytes: bytea('bytes').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [index('browser_screenshots_expiry').on(t.expiresAt)],
+);
+
 export const schema = {
   zohoConnections, oauthStates, toolCalls, pendingRuns, pendingToolCalls, rateLimitHits, activeRuns, conversations, conversationMessages, chatRuns,
+  browserSessions, browserLogins, browserScreenshots,
 };
 export type ZohoConnectionRow = typeof zohoConnections.$inferSelect;

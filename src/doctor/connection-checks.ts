@@ -20,7 +20,8 @@ export async function checkConnectionRow(runtime: DoctorRuntime, userId: string)
     return { line: fail(name, detail, fix) };
   }
   if (!connection) return { line: fail(name, `no connection for user ${JSON.stringify(userId)}`, CONNECT_FIX) };
-  const who = `${connection.email ?? `Zoho user ${connection.zohoUserId}`}, dc ${connection.dc}, id ${connection.id}`;
+  const client = connection.clientCredentials ? ', imported with a Self Client (it refreshes the token)' : '';
+  const who = `${connection.email ?? `Zoho user ${connection.zohoUserId}`}, dc ${connection.dc}, id ${connection.id}${client}`;
   if (connection.status === 'needs_reconnect') {
     return { line: fail(name, `needs_reconnect, Zoho stopped accepting its tokens: ${who}`, RECONNECT_FIX) };
   }
@@ -40,7 +41,7 @@ export async function checkTokenExpiry(
   const nowSec = Math.floor(now() / 1000);
   const due = nowSec >= connection.tokenExpiresAt - REFRESH_BUFFER_SECONDS;
   const before = expiryText(connection.tokenExpiresAt, nowSec);
-  if (due && !runtime.oauth) {
+  if (due && !runtime.oauth && !connection.clientCredentials) {
     return {
       line: fail(name, `${before} and cannot be refreshed: the Zoho OAuth client is not configured`, 'set ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET of the client the user connected with'),
     };

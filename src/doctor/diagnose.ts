@@ -8,12 +8,12 @@ export interface Diagnosis {
   fix: string;
 }
 
-export const CONNECT_FIX = `connect Zoho: POST ${CONNECT_URL} with the user's JWT, then open the authorizeUrl it answers`;
+export const CONNECT_FIX = `connect Zoho: POST ${CONNECT_URL} with the user's JWT, then open the authorizeUrl it answers; or, with no browser, import a Self Client token (npm run doctor -- --self-client)`;
 export const RECONNECT_FIX = `connect Zoho again: POST ${CONNECT_URL} with the user's JWT`;
 
 const FIX_BY_CODE: Partial<Record<ErrorCode, string>> = {
   ZOHO_NOT_CONNECTED: CONNECT_FIX,
-  ZOHO_RECONNECT_REQUIRED: `${RECONNECT_FIX} (the stored refresh token no longer works: revoked, expired or from another client)`,
+  ZOHO_RECONNECT_REQUIRED: `${RECONNECT_FIX} (the stored refresh token no longer works: revoked, from another client, or dropped by Zoho, which keeps only a user's 20 newest refresh tokens per client and deletes the oldest silently)`,
   ZOHO_RATE_LIMITED: 'Zoho is throttling (10 token refreshes per 10 minutes): wait 10 minutes, then run the doctor again',
   ZOHO_PERMISSION_DENIED: `check that ZOHO_SCOPES holds the default scopes and the Zoho user may do this, then ${RECONNECT_FIX}`,
   ZOHO_UNAVAILABLE: 'check that this host reaches Zoho (and any ZOHO_*_URL override answers), then run the doctor again',

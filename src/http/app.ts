@@ -4,8 +4,10 @@ import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectionStore } from '../zoho/connection-store.ts';
 import type { ConnectFlow } from '../zoho/connect-flow.ts';
-import type { ZohoOAuth } from '../zoho/oauth.ts';
-import { requireUser, type AuthEnv } from './auth.ts';
+import type { ImportConnection } from '../zoho/import-connection.ts';
+import type { OAuthClients } from '../zoho/oauth-clients.ts';
+import type { RateLimiter } from '../budgets/rate-limiter.ts';
+import { requireUser, type AuthEnv, type VerifyCaller } from './auth.ts';
 import { errorResponse } from './error-response.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -13,11 +15,14 @@ import { oauthCallbackRoutes } from './routes/oauth-callback.ts';
 
 export interface AppDeps {
   logger: Logger;
-  jwtSecret: string;
+  /** Checks callers' bearer tokens (auth.ts). */
+  verifyCaller: VerifyCaller;
   ping: () => Promise<void>;
   connectFlow: ConnectFlow;
+  importConnection: ImportConnection;
   store: ConnectionStore;
-  oauth: ZohoOAuth | undefined;
+  clients: OAuthClients;
+  rateLimiter: RateLimiter;
   /** Further `/api` routes (tools, chat), mounted behind the same auth. */
   apiRoutes?: Array<{ path: string; routes: Hono<AuthEnv> }>;
   /** The chat page and its files, mounted at the root without auth (`routes/web.ts`). */
@@ -34,8 +39,8 @@ export function createApp(deps: AppDeps) {
 
   const api = new Hono<AuthEnv>();
   api.use('*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', 'The body is larger than 1 MB.'); } }));
-  api.use('*', requireUser(deps.jwtSecret));
-  api.route('/connections', connectionRoutes({ flow: deps.connectFlow, store: deps.store, oauth: deps.oauth }));
+  api.use('*', requireUser(deps.verifyCaller));
+  api.route('/connections', connectionRoutes({ flow: deps.connectFlow, importConnection: deps.importConnection, store: deps.store, clients: deps.clients, rateLimiter: deps.rateLimiter }));
   for (const extra of deps.apiRoutes ?? []) api.route(extra.path, extra.routes);
   app.route('/api', api);
   if (deps.webRoutes) app.route('/', deps.webRoutes);

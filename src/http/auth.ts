@@ -1,26 +1,84 @@
 import { createMiddleware } from 'hono/factory';
-import { jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { AppError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { JwksUnavailableError } from './jwks-keys.ts';
 
 export type AuthEnv = { Variables: { userId: string } };
 
-/** Requires `Authorization: Bearer <jwt>` (HS256, `sub` = user id) and puts the user id on the context. */
-export function requireUser(secret: string) {
-  const key = new TextEncoder().encode(secret);
-  return createMiddleware<AuthEnv>(async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new AppError('UNAUTHORIZED', 'Send Authorization: Bearer <jwt>.');
+/** Turns a caller's bearer token into its user id (`sub`), or throws UNAUTHORIZED. */
+export type VerifyCaller = (token: string) => Promise<string>;
+
+/** What the host's identity provider signs with; HS256 never comes from a key set. */
+export const IDP_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
+
+/** The provider's clock and ours may disagree by this much on `exp`, `nbf` and `iat` (seconds); our own tokens share our clock. */
+export const CLOCK_TOLERANCE_SECONDS = 60;
+
+export interface CallerVerifierOptions {
+  /** HS256 secret (`AUTH_JWT_SECRET`); without it HS256 tokens are refused. */
+  jwtSecret?: string;
+  /** The identity provider's keys (`AUTH_JWKS_URL`) and the claims its tokens must carry. */
+  idp?: { keys: JWTVerifyGetKey; issuer?: string; audience?: string[] };
+  logger: Logger;
+}
+
+/**
+ * Verifies callers' JWTs: HS256 with the deployment's secret, RS256 / ES256 / EdDSA with the
+ * identity provider's keys. The token's `alg` only picks which of the two to try; each path names
+ * its own algorithms, so an HS256 token is never checked against a public key (algorithm
+ * confusion) and `alg: none` matches neither. `iss` and `aud` are checked on the provider's tokens
+ * when configured (the deployment's own tokens carry neither); those must also carry `exp`.
+ */
+export function createCallerVerifier(options: CallerVerifierOptions): VerifyCaller {
+  const secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
+  const idp = options.idp;
+  return async (token) => {
+    let alg: unknown;
+    try {
+      ({ alg } = decodeProtectedHeader(token));
+    } catch {
+      throw invalid();
+    }
     let sub: unknown;
     try {
-      ({ payload: { sub } } = await jwtVerify(match[1]!, key, { algorithms: ['HS256'] }));
-    } catch {
-      throw new AppError('UNAUTHORIZED', 'The token is invalid or expired.');
+      if (alg === 'HS256' && secret) {
+        ({ payload: { sub } } = await jwtVerify(token, secret, { algorithms: ['HS256'] }));
+      } else if (typeof alg === 'string' && IDP_ALGORITHMS.includes(alg) && idp) {
+        ({ payload: { sub } } = await jwtVerify(token, idp.keys, {
+          algorithms: IDP_ALGORITHMS,
+          issuer: idp.issuer,
+          audience: idp.audience,
+          requiredClaims: ['exp'],
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        }));
+      } else {
+        throw new AppError('UNAUTHORIZED', `Tokens signed with ${typeof alg === 'string' ? JSON.stringify(alg.slice(0, 20)) : 'no algorithm'} are not accepted here.`);
+      }
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (error instanceof JwksUnavailableError) {
+        options.logger.error('auth.jwks.unreachable', { message: error.message });
+        throw new AppError('UNAUTHORIZED', "The identity provider's signing keys could not be fetched; try again shortly.");
+      }
+      throw invalid();
     }
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) {
       throw new AppError('UNAUTHORIZED', 'The token has no usable sub claim.');
     }
-    c.set('userId', sub);
+    return sub;
+  };
+}
+
+const invalid = () => new AppError('UNAUTHORIZED', 'The token is invalid or expired.');
+
+/** Requires `Authorization: Bearer <jwt>` and puts the caller's user id on the context. */
+export function requireUser(verify: VerifyCaller) {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new AppError('UNAUTHORIZED', 'Send Authorization: Bearer <jwt>.');
+    c.set('userId', await verify(match[1]!));
     await next();
   });
 }

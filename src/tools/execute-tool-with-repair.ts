@@ -3,12 +3,13 @@ import { asDatabaseOutage } from '../db/database-errors.ts';
 import { AppError, toErrorBody } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { EmitEvent } from '../stream/events.ts';
-import type { AppType, ZohoApiFor } from '../zoho/get-zoho-api.ts';
+import type { ZohoApiFor } from '../zoho/get-zoho-api.ts';
 import { ZohoApiError } from '../zoho/zoho-api-error.ts';
 import { backoffDelayMs, sleep } from './backoff.ts';
 import { classifyFailure } from './classify-failure.ts';
-import type { ClientFor } from './define-tool.ts';
+import type { ClientFor, ToolApp } from './define-tool.ts';
 import { createParamRepair, type ParamRepairDeps, type Repair } from './param-repair.ts';
+import type { ToolApiFor } from './tool-api.ts';
 import type { ToolCallLog } from './tool-call-log.ts';
 
 export interface ExecuteOptions {
@@ -40,7 +41,7 @@ export interface ToolExecutorDeps extends ParamRepairDeps {
 }
 
 /** The API a call runs against, or a function resolving it (so a missing connection becomes a failed result). */
-export type ApiSource<A extends AppType> = ZohoApiFor<A> | (() => Promise<ZohoApiFor<A>>);
+export type ApiSource<A extends ToolApp> = ToolApiFor<A> | (() => Promise<ToolApiFor<A>>);
 
 export function createToolExecutor(deps: ToolExecutorDeps) {
   const defaultTimeoutMs = deps.defaults?.timeoutMs ?? 60_000;
@@ -48,7 +49,7 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
   const repairs = createParamRepair(deps);
 
   /** Runs one tool call (DESIGN.md "executeToolWithRepair"); never throws, the outcome says how it ended. */
-  async function executeToolWithRepair<A extends AppType>(
+  async function executeToolWithRepair<A extends ToolApp>(
     api: ApiSource<A>, appType: A, toolName: string, params: unknown, options: ExecuteOptions = {},
   ): Promise<ToolOutcome> {
     const callId = options.callId ?? randomUUID();
@@ -64,6 +65,8 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
     let userId: string | undefined;
     let sent: unknown = params;
     let proposal: Repair | undefined;
+    let auditedUrl: string | undefined;
+    const audit = (facts: { url: string }) => { auditedUrl = facts.url; };
     emit({ type: 'status', data: { message: `Calling Zoho tool: ${toolName}...`, tool: toolName, callId } });
 
     /** A repair is tried (and announced as `repair`), or, for exact params, kept as the proposal and the call stopped. */
@@ -85,13 +88,13 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
       sent = current;
       const instance = typeof api === 'function' ? await api() : api;
       userId = instance.userId;
-      const client = instance.client as ClientFor<AppType>;
+      const client = instance.client as ClientFor<ToolApp>;
       const renamed = tool.app === 'crm' ? await repairs.fieldNames(tool, current, instance as ZohoApiFor<'crm'>, signal) : undefined;
       if (renamed) current = apply(0, renamed);
       for (;;) {
         attempts += 1;
         try {
-          const result = await tool.run(current, { client, signal });
+          const result = await tool.run(current, { client, signal, audit });
           return finish({ ok: true, callId, result, attempts });
         } catch (error) {
           if (options.signal?.aborted) throw new AppError('ABORTED', 'The call was cancelled.', { cause: error });
@@ -128,7 +131,7 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
         deps.callLog.record({
           userId, tool: toolName, app: appType, outcome: outcome.ok ? 'ok' : 'error',
           errorCode: outcome.ok ? undefined : outcome.error.code, attempts: outcome.attempts,
-          durationMs: performance.now() - started, params: sent, callId, runId: options.runId,
+          durationMs: performance.now() - started, params: sent, callId, runId: options.runId, url: auditedUrl,
         });
       }
       return outcome;

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.ts';
-import type { AppType, ZohoApiFor } from '../zoho/get-zoho-api.ts';
+import type { ZohoApiFor } from '../zoho/get-zoho-api.ts';
+import type { ToolApp } from './define-tool.ts';
 import { toAppError, type ApiSource, type ExecuteOptions } from './execute-tool-with-repair.ts';
 import { createParamRepair, type ParamRepairDeps, type Repair } from './param-repair.ts';
 
@@ -12,7 +13,7 @@ export type PreparedParams = { ok: true; params: Record<string, unknown> } | { o
  */
 export function createParamPreparer(deps: ParamRepairDeps & { timeoutMs?: number }) {
   const repairs = createParamRepair(deps);
-  return async function prepareParams<A extends AppType>(
+  return async function prepareParams<A extends ToolApp>(
     api: ApiSource<A>, appType: A, toolName: string, params: unknown, options: Pick<ExecuteOptions, 'callId' | 'onEvent' | 'signal'> = {},
   ): Promise<PreparedParams> {
     const deadline = AbortSignal.timeout(deps.timeoutMs ?? 60_000);

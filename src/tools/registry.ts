@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import type { AppType } from '../zoho/get-zoho-api.ts';
-import type { AnyTool } from './define-tool.ts';
+import type { AnyTool, ToolApp } from './define-tool.ts';
 import { toModelSchema, toStrictSchema, type JsonSchema } from './model-schema.ts';
 
-const NAME = /^(crm|desk)_[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+const NAME = /^(crm|desk|browser)_[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
 export interface ToolDescriptor {
   name: string;
-  app: AppType;
+  app: ToolApp;
   description: string;
   effect: AnyTool['effect'];
   /** The one published schema: the model's, `GET /api/tools`' and MCP's (src/tools/model-schema.ts). */
@@ -29,7 +28,7 @@ export function createToolRegistry(tools: readonly AnyTool[]): ToolRegistry {
   const byName = new Map<string, AnyTool>();
   const schemas = new Map<string, JsonSchema>();
   for (const tool of tools) {
-    if (!NAME.test(tool.name)) throw new Error(`Tool name "${tool.name}" is not snake_case with a crm_/desk_ prefix.`);
+    if (!NAME.test(tool.name)) throw new Error(`Tool name "${tool.name}" is not snake_case with a crm_/desk_/browser_ prefix.`);
     if (!tool.name.startsWith(`${tool.app}_`)) throw new Error(`Tool "${tool.name}" must start with its app "${tool.app}_".`);
     if (byName.has(tool.name)) throw new Error(`Tool "${tool.name}" is defined twice.`);
     byName.set(tool.name, tool);

@@ -15,6 +15,8 @@ export interface ToolCallEntry {
   params: unknown;
   callId?: string;
   runId?: string;
+  /** A browser call's URL (its audit line). */
+  url?: string;
 }
 
 export interface ToolCallLog {
@@ -44,6 +46,7 @@ export function createToolCallLog(db: Db, logger: Logger, options: { flushMs?: n
         params: redact(entry.params) ?? null,
         callId: entry.callId ?? null,
         runId: entry.runId ?? null,
+        url: entry.url ?? null,
       });
     },
     flush: writer.flush,

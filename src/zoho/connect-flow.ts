@@ -1,7 +1,6 @@
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { ConnectionStore, ZohoConnection } from './connection-store.ts';
-import { createCrmClient } from './crm-client.ts';
+import type { ZohoConnection } from './connection-store.ts';
 import {
   dataCentreForLocation,
   isAllowedApiDomain,
@@ -10,14 +9,17 @@ import {
   type DataCentreCode,
   type HostOverrides,
 } from './data-centres.ts';
+import { notConfigured } from './oauth-clients.ts';
 import { codeChallengeOf, type OAuthStateStore } from './oauth-state.ts';
 import type { ZohoOAuth } from './oauth.ts';
-import { createZohoHttp } from './zoho-http.ts';
+import type { SaveConnection } from './save-connection.ts';
+import { createTokenProbe } from './token-probe.ts';
 
 export interface ConnectFlowDeps {
+  /** The deployment's OAuth client; undefined when ZOHO_CLIENT_ID / ZOHO_CLIENT_SECRET are not set. */
   oauth: ZohoOAuth | undefined;
   states: OAuthStateStore;
-  store: ConnectionStore;
+  saveConnection: SaveConnection;
   clientId: string | undefined;
   redirectUri: string;
   scopes: string[];
@@ -42,9 +44,7 @@ export function createConnectFlow(deps: ConnectFlowDeps) {
   const now = deps.now ?? Date.now;
 
   function requireOAuth(): ZohoOAuth {
-    if (!deps.oauth || !deps.clientId) {
-      throw new AppError('ZOHO_NOT_CONFIGURED', 'ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET are not set on the server.');
-    }
+    if (!deps.oauth || !deps.clientId) throw notConfigured();
     return deps.oauth;
   }
 
@@ -91,8 +91,10 @@ export function createConnectFlow(deps: ConnectFlowDeps) {
       throw new AppError('ZOHO_UNAVAILABLE', 'Zoho returned an api_domain that is not a known Zoho API host; nothing was stored.');
     }
     const user = await oauth.getUserInfo(dc.accountsUrl, tokens.accessToken);
-    const crmOrgId = await readCrmOrgId(apiDomain, tokens.accessToken);
-    const { connection, replacedRefreshToken } = await deps.store.upsert({
+    const crmOrg = await createTokenProbe({ apiDomain, deskUrl: dc.deskUrl, accessToken: tokens.accessToken, fetch: deps.fetch }).crmOrg();
+    // A Desk-only account has no CRM org, which is not an error.
+    if (!crmOrg.ok) deps.logger.warn('zoho.connect.no_crm_org', { code: crmOrg.error.code, message: crmOrg.error.message });
+    return deps.saveConnection({
       appUserId: consumed.appUserId,
       zohoUserId: user.zohoUserId,
       zohoOrgId: user.orgId,
@@ -104,11 +106,8 @@ export function createConnectFlow(deps: ConnectFlowDeps) {
       refreshToken: tokens.refreshToken,
       tokenExpiresAt: Math.floor(now() / 1000) + tokens.expiresIn,
       scopes: tokens.scope ? tokens.scope.split(/[ ,]+/) : deps.scopes,
-      crmOrgId,
-    });
-    if (replacedRefreshToken) await revokeQuietly(oauth, connection.accountsServer, replacedRefreshToken, connection.id);
-    deps.logger.info('zoho.connect.ok', { connectionId: connection.id, userId: connection.appUserId, dc: dc.code });
-    return connection;
+      crmOrgId: crmOrg.ok ? crmOrg.value.id : null,
+    }, 'oauth');
   }
 
   /**
@@ -125,33 +124,6 @@ export function createConnectFlow(deps: ConnectFlowDeps) {
       throw bad('The accounts-server does not match the Zoho data centre; nothing was sent.');
     }
     return dc;
-  }
-
-  /** The CRM org id from `GET /crm/v8/org`; a Desk-only account has none, which is not an error. */
-  async function readCrmOrgId(apiDomain: string, accessToken: string): Promise<string | null> {
-    const http = createZohoHttp({
-      app: 'crm',
-      baseUrl: `${apiDomain}/crm/v8`,
-      fetch: deps.fetch,
-      timeoutMs: 10_000,
-      tokens: { accessToken: () => accessToken, refreshAfterRejection: async () => accessToken, markNeedsReconnect: async () => { throw bad('rejected'); } },
-    });
-    try {
-      const body = await createCrmClient(http).getOrg();
-      const id = body?.org?.[0]?.id;
-      return id === undefined || id === null ? null : String(id);
-    } catch (error) {
-      deps.logger.warn('zoho.connect.no_crm_org', { code: (error as AppError).code, message: (error as Error).message });
-      return null;
-    }
-  }
-
-  async function revokeQuietly(oauth: ZohoOAuth, accountsUrl: string, refreshToken: string, connectionId: string) {
-    try {
-      await oauth.revokeToken(accountsUrl, refreshToken);
-    } catch (error) {
-      deps.logger.warn('zoho.connect.revoke_replaced_failed', { connectionId, message: (error as Error).message });
-    }
   }
 
   return { startConnect, completeConnect };

@@ -2,14 +2,15 @@ import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectionStore, ZohoConnection } from './connection-store.ts';
 import { isAllowedApiDomain, type HostOverrides } from './data-centres.ts';
-import type { ZohoOAuth } from './oauth.ts';
+import type { OAuthClients } from './oauth-clients.ts';
 
 /** Refresh when `now >= tokenExpiresAt - 120 s` (DESIGN.md). */
 export const REFRESH_BUFFER_SECONDS = 120;
 
 export interface ConnectionResolverDeps {
   store: ConnectionStore;
-  oauth: Pick<ZohoOAuth, 'refreshTokens'>;
+  /** The client that refreshes a connection's token: its Self Client's, else the deployment's. */
+  clients: Pick<OAuthClients, 'forConnection'>;
   overrides: HostOverrides;
   logger: Logger;
   /** Where a user goes to connect Zoho (sent with ZOHO_NOT_CONNECTED). */
@@ -72,7 +73,7 @@ export function createConnectionResolver(deps: ConnectionResolverDeps): Connecti
   async function refreshHoldingLease(connection: ZohoConnection): Promise<ZohoConnection> {
     let tokens;
     try {
-      tokens = await deps.oauth.refreshTokens(connection.accountsServer, connection.refreshToken);
+      tokens = await deps.clients.forConnection(connection).refreshTokens(connection.accountsServer, connection.refreshToken);
     } catch (error) {
       if (error instanceof AppError && error.code === 'ZOHO_RECONNECT_REQUIRED') {
         await deps.store.markNeedsReconnect(connection.id);

@@ -22,16 +22,28 @@ export interface ZohoConnection {
   crmOrgId: string | null;
   deskOrgId: string | null;
   status: 'active' | 'needs_reconnect';
+  /** The Self Client that minted the refresh token (it refreshes it); null for the deployment's own client. */
+  clientCredentials: ClientCredentials | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
+/** A Zoho OAuth client's id and secret (a Self Client's, for imported tokens). */
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
 /** What the connect flow stores; the rest (id, status, version, timestamps) the store sets. */
-export type NewConnection = Omit<ZohoConnection, 'id' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'email' | 'crmOrgId' | 'deskOrgId'> & {
+export type NewConnection = Omit<
+  ZohoConnection,
+  'id' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'email' | 'crmOrgId' | 'deskOrgId' | 'clientCredentials'
+> & {
   email?: string;
   crmOrgId?: string | null;
   deskOrgId?: string | null;
+  clientCredentials?: ClientCredentials | null;
 };
 
 type ConnectionIdentity = Pick<ZohoConnection, 'appUserId' | 'zohoUserId' | 'zohoOrgId'>;
@@ -80,6 +92,8 @@ export class ConnectionStore {
       apiDomain: input.apiDomain,
       accessTokenEnc: this.seal(input, 'access_token', input.accessToken),
       refreshTokenEnc: this.seal(input, 'refresh_token', input.refreshToken),
+      // Whoever signs in last owns the token: a sign-in through the deployment's client clears a Self Client.
+      clientCredentialsEnc: input.clientCredentials ? this.seal(input, 'client_credentials', JSON.stringify(input.clientCredentials)) : null,
       tokenExpiresAt: input.tokenExpiresAt,
       scopes: input.scopes.join(','),
       crmOrgId: input.crmOrgId ?? existing?.crmOrgId ?? null,
@@ -242,6 +256,7 @@ export class ConnectionStore {
       crmOrgId: row.crmOrgId,
       deskOrgId: row.deskOrgId,
       status: row.status,
+      clientCredentials: row.clientCredentialsEnc ? (JSON.parse(unseal('client_credentials', row.clientCredentialsEnc)) as ClientCredentials) : null,
       version: row.version,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,

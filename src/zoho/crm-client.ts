@@ -37,7 +37,22 @@ export function createCrmClient(http: ZohoHttp) {
     listRelatedRecords: (module: string, id: string, relatedList: string, query: Query, o?: CallOptions) =>
       get(`/${seg(module)}/${seg(id)}/${seg(relatedList)}`, query, o),
     getCurrentUser: (o?: CallOptions) => get('/users', { type: 'CurrentUser' }, o),
+    listUsers: (query: Query, o?: CallOptions) => get('/users', query, o),
     getOrg: (o?: CallOptions) => get('/org', undefined, o),
+    /** convert_lead.json: the body's one item names the contact, account and deal to convert into. */
+    convertLead: (id: string, conversion: Rec, o?: CallOptions) =>
+      write('POST', `/Leads/${seg(id)}/actions/convert`, { data: [conversion] }, undefined, o),
+    /** tags.json: the mass form, one result per record in `data[]`. */
+    addTags: (module: string, body: { tags: Array<{ name: string }>; ids: string[]; over_write: boolean }, o?: CallOptions) =>
+      http({ method: 'POST', path: `/${seg(module)}/actions/add_tags`, body, signal: o?.signal }),
+    removeTags: (module: string, body: { tags: Array<{ name: string }>; ids: string[] }, o?: CallOptions) =>
+      http({ method: 'POST', path: `/${seg(module)}/actions/remove_tags`, body, signal: o?.signal }),
+    listAttachments: (module: string, id: string, query: Query, o?: CallOptions) => get(`/${seg(module)}/${seg(id)}/Attachments`, query, o),
+    updateRelatedRecord: (module: string, id: string, relatedList: string, relatedId: string, record: Rec, o?: CallOptions) =>
+      write('PUT', `/${seg(module)}/${seg(id)}/${seg(relatedList)}/${seg(relatedId)}`, { data: [record] }, undefined, o),
+    /** Up to 100 records; one result per record in `data[]` (a mixed outcome answers 207). */
+    upsertRecords: (module: string, body: { data: Rec[]; duplicate_check_fields?: string[]; trigger?: string[] }, o?: CallOptions) =>
+      http({ method: 'POST', path: `/${seg(module)}/upsert`, body, signal: o?.signal }),
   };
 }
 

@@ -4,6 +4,10 @@
  * beyond its accounts host) follow the pattern of the documented ones; a wrong guess there
  * fails closed (requests to a host that does not answer), it never widens the allowlist to a
  * host outside Zoho's domains.
+ * Web UI hosts (browser tools): the CRM web UI is `crm.<zoho domain>` and the Desk web UI is the
+ * Desk host itself (`desk.zoho.com/agent/...`). ZOHO.md lists no web hosts; these follow the
+ * documented accounts and Desk domains of each DC (CA: `zohocloud.ca`) and are UNVERIFIED for
+ * SA, UK and CN. A wrong guess fails closed the same way: the browser reaches nothing.
  */
 export const DATA_CENTRE_CODES = ['com', 'eu', 'in', 'com.au', 'jp', 'ca', 'com.cn', 'sa', 'uk'] as const;
 export type DataCentreCode = (typeof DATA_CENTRE_CODES)[number];
@@ -15,6 +19,10 @@ export interface DataCentre {
   accountsUrl: string;
   apiUrl: string;
   deskUrl: string;
+  /** The CRM web UI the user signs in to (browser tools). */
+  crmWebUrl: string;
+  /** The Desk web UI (browser tools): the Desk host itself. */
+  deskWebUrl: string;
 }
 
 const row = (code: DataCentreCode, location: string, accounts: string, api: string, desk: string): DataCentre => ({
@@ -23,6 +31,9 @@ const row = (code: DataCentreCode, location: string, accounts: string, api: stri
   accountsUrl: `https://${accounts}`,
   apiUrl: `https://${api}`,
   deskUrl: `https://${desk}`,
+  // crm.<the domain of the accounts host>: crm.zoho.eu, crm.zohocloud.ca (see the note above).
+  crmWebUrl: `https://crm.${accounts.slice('accounts.'.length)}`,
+  deskWebUrl: `https://${desk}`,
 });
 
 export const DATA_CENTRES: readonly DataCentre[] = [
@@ -43,6 +54,9 @@ export interface HostOverrides {
   accountsUrl?: string;
   apiUrl?: string;
   deskUrl?: string;
+  /** `ZOHO_CRM_WEB_URL`, `ZOHO_DESK_WEB_URL`: the web UI hosts browser tools open. */
+  crmWebUrl?: string;
+  deskWebUrl?: string;
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
@@ -55,6 +69,8 @@ export function resolveDataCentre(code: DataCentreCode, overrides: HostOverrides
     accountsUrl: overrides.accountsUrl ? trimSlash(overrides.accountsUrl) : base.accountsUrl,
     apiUrl: overrides.apiUrl ? trimSlash(overrides.apiUrl) : base.apiUrl,
     deskUrl: overrides.deskUrl ? trimSlash(overrides.deskUrl) : base.deskUrl,
+    crmWebUrl: overrides.crmWebUrl ? trimSlash(overrides.crmWebUrl) : base.crmWebUrl,
+    deskWebUrl: overrides.deskWebUrl ? trimSlash(overrides.deskWebUrl) : base.deskWebUrl,
   };
 }
 
@@ -71,7 +87,16 @@ export function dataCentreForLocation(location: string): DataCentre | undefined 
 export function isAllowedApiDomain(apiDomain: string, overrides: HostOverrides = {}): boolean {
   const candidate = trimSlash(apiDomain);
   if (overrides.apiUrl) return candidate === trimSlash(overrides.apiUrl);
-  return DATA_CENTRES.some((dc) => {
+  return dataCentreForApiDomain(candidate) !== undefined;
+}
+
+/**
+ * The DC whose CRM API host (`www.`, `sandbox.` or `developer.`, ZOHO.md 2.1) is `apiDomain`, as a
+ * token answer's `api_domain` names it; undefined for any other host (an override included).
+ */
+export function dataCentreForApiDomain(apiDomain: string): DataCentre | undefined {
+  const candidate = trimSlash(apiDomain);
+  return DATA_CENTRES.find((dc) => {
     const tld = dc.apiUrl.slice('https://www.zohoapis.'.length);
     return ['www', 'sandbox', 'developer'].some((p) => candidate === `https://${p}.zohoapis.${tld}`);
   });

@@ -25,6 +25,15 @@ export function createDeskClient(http: ZohoHttp) {
     searchContacts: (query: Query, o?: CallOptions) => get('/contacts/search', query, o),
     getContact: (id: string, o?: CallOptions) => get(`/contacts/${seg(id)}`, undefined, o),
     createContact: (contact: Rec, o?: CallOptions) => send('POST', '/contacts', contact, o),
+    updateContact: (id: string, changes: Rec, o?: CallOptions) => send('PATCH', `/contacts/${seg(id)}`, changes, o),
+    /** Thread.json `sendReply`: the body's `fromEmailAddress` must be one the portal has configured. */
+    sendReply: (ticketId: string, reply: Rec, o?: CallOptions) => send('POST', `/tickets/${seg(ticketId)}/sendReply`, reply, o),
+    listMailReplyAddresses: (query: Query, o?: CallOptions) => get('/mailReplyAddress', query, o),
+    myInfo: (o?: CallOptions) => get('/myinfo', undefined, o),
+    listFields: (query: Query, o?: CallOptions) => get('/fields', query, o),
+    getField: (id: string, o?: CallOptions) => get(`/fields/${seg(id)}`, undefined, o),
+    searchArticles: (query: Query, o?: CallOptions) => get('/articles/search', query, o),
+    getArticle: (id: string, o?: CallOptions) => get(`/articles/${seg(id)}`, undefined, o),
     listAccounts: (query: Query, o?: CallOptions) => get('/accounts', query, o),
     getAccount: (id: string, o?: CallOptions) => get(`/accounts/${seg(id)}`, undefined, o),
   };

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.ts';
 import type { ConnectionStore } from './connection-store.ts';
-import type { ZohoOAuth } from './oauth.ts';
+import type { OAuthClients } from './oauth-clients.ts';
 
 /**
  * `DELETE /api/connections/:id`: revoke the refresh token at the connection's own accounts host,
@@ -8,13 +8,12 @@ import type { ZohoOAuth } from './oauth.ts';
  * no live token is forgotten.
  */
 export async function disconnect(
-  deps: { store: ConnectionStore; oauth: Pick<ZohoOAuth, 'revokeToken'> | undefined },
+  deps: { store: ConnectionStore; clients: Pick<OAuthClients, 'forConnection'> },
   appUserId: string,
   connectionId: string,
 ): Promise<void> {
   const connection = await deps.store.findForUser(appUserId, connectionId);
   if (!connection) throw new AppError('NOT_FOUND', 'No such connection.');
-  if (!deps.oauth) throw new AppError('ZOHO_NOT_CONFIGURED', 'ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET are not set on the server.');
-  await deps.oauth.revokeToken(connection.accountsServer, connection.refreshToken);
+  await deps.clients.forConnection(connection).revokeToken(connection.accountsServer, connection.refreshToken);
   await deps.store.deleteForUser(appUserId, connectionId);
 }

@@ -42,6 +42,14 @@ export class ZohoOAuth {
     return this.tokenRequest(accountsUrl, form, 'code');
   }
 
+  /**
+   * A Self Client's grant code (generated in the API console, it lives minutes): exchanged with
+   * only the client's id and secret, no redirect URI (Zoho's Self Client authorization-code flow).
+   */
+  exchangeSelfClientCode(accountsUrl: string, code: string): Promise<TokenSet> {
+    return this.tokenRequest(accountsUrl, { grant_type: 'authorization_code', code }, 'code');
+  }
+
   /** `POST {accounts}/oauth/v2/token` with `grant_type=refresh_token`; Zoho answers without a new refresh token. */
   refreshTokens(accountsUrl: string, refreshToken: string): Promise<TokenSet> {
     return this.tokenRequest(accountsUrl, { grant_type: 'refresh_token', refresh_token: refreshToken }, 'refresh');

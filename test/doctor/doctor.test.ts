@@ -8,11 +8,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { zohoConnections } from '../../src/db/schema.ts';
+import { DEFAULT_ZOHO_SCOPES } from '../../src/config.ts';
+import { checkJwks } from '../../src/doctor/auth-checks.ts';
 import { runDoctor, type CheckLine } from '../../src/doctor/checks.ts';
+import { checkEnvironment } from '../../src/doctor/env-checks.ts';
+import { selfClientGuide } from '../../src/doctor/self-client-guide.ts';
+import { loadConfig } from '../../src/load-config.ts';
+import { startFakeJwks, type FakeJwks } from '../support/fake-jwks.ts';
+import { sharedRuntime } from '../support/shared-runtime.ts';
 import { formatReport } from '../../src/doctor/format.ts';
 import { testDatabases } from '../support/databases.ts';
-import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
-import { connectThroughOAuth, startTestRuntime, TEST_JWT_SECRET, type TestRuntime } from '../support/test-runtime.ts';
+import type { FakeZoho } from '../support/fake-zoho.ts';
+import { connectThroughOAuth, TEST_JWT_SECRET, type TestRuntime } from '../support/test-runtime.ts';
 
 const nowSec = () => Math.floor(Date.now() / 1000);
 const line = (lines: CheckLine[], name: string) => lines.find((l) => l.name === name);
@@ -63,29 +70,19 @@ afterAll(async () => {
 });
 
 describe.each(testDatabases())('runDoctor on $name', (database) => {
+  const shared = sharedRuntime(database, [
+    { zuid: '70001', email: 'ada@example.com', orgId: '9001', deskOrgIds: ['555'] },
+    { zuid: '70003', email: 'nodesk@example.com', orgId: '9003', deskOrgIds: [] },
+  ], 'doctor-user');
   let fake: FakeZoho;
   let t: TestRuntime;
-  let drop: () => Promise<void>;
   let user: string;
   let n = 0;
 
-  beforeAll(async () => {
-    fake = await startFakeZoho();
-    fake.addUser({ zuid: '70001', email: 'ada@example.com', orgId: '9001', deskOrgIds: ['555'] });
-    fake.addUser({ zuid: '70003', email: 'nodesk@example.com', orgId: '9003', deskOrgIds: [] });
-    const db = database.create();
-    drop = db.drop;
-    t = await startTestRuntime({ fake, database: db.options });
-  });
-  afterAll(async () => {
-    await t.close();
-    await drop();
-    await fake.close();
-  });
   // One runtime for the block; each test gets its own freshly connected app user.
   beforeEach(async () => {
-    fake.reset();
-    user = `doctor-user-${++n}`;
+    ({ fake, t, user } = shared);
+    n++;
     await connectThroughOAuth(t, fake, user, '70001');
   });
 
@@ -118,6 +115,20 @@ describe.each(testDatabases())('runDoctor on $name', (database) => {
     expect(fake.counts.refreshes).toBe(0);
     const output = formatReport([...first, ...second]);
     for (const token of await tokensOf(user)) expect(output).not.toContain(token);
+  });
+
+  it('checks an imported Self Client connection the same way, saying it refreshes with its own client', async () => {
+    const self = fake.addSelfClient();
+    const { refreshToken } = fake.mintTokens('70001', { clientId: self.clientId });
+    const imported = `doctor-import-${n}`;
+    const res = await t.request('/api/connections/zoho/import', { method: 'POST', user: imported, body: JSON.stringify({ dc: 'com', refreshToken, ...self }) });
+    expect(res.status).toBe(200);
+    await t.runtime.database.db.update(zohoConnections).set({ tokenExpiresAt: nowSec() + 30 }).where(eq(zohoConnections.appUserId, imported));
+    const lines = await doctor(imported);
+    expect(lines.every((l) => l.ok)).toBe(true);
+    expect(line(lines, 'Zoho connection')!.detail).toContain('imported with a Self Client');
+    expect(line(lines, 'token expiry')!.detail).toContain('refreshed');
+    expect(formatReport(lines)).not.toContain(self.clientSecret);
   });
 
   it('skips the connection checks without a user and says how to run them', async () => {
@@ -200,6 +211,38 @@ describe.each(testDatabases())('runDoctor on $name', (database) => {
     const desk = line(lines, 'Desk org id')!;
     expect(desk.ok).toBe(false);
     expect(desk.detail).toContain('lists no Desk org');
+  });
+});
+
+describe('the doctor on Self Clients and identity providers', () => {
+  let idp: FakeJwks;
+  beforeAll(async () => {
+    idp = await startFakeJwks();
+  });
+  afterAll(() => idp.close());
+
+  it('explains the Self Client path step by step, with the scopes to give and Zoho\'s 20-refresh-token limit', () => {
+    const guide = selfClientGuide(DEFAULT_ZOHO_SCOPES.split(','));
+    for (const text of ['Self Client', 'Generate Code', DEFAULT_ZOHO_SCOPES, '/api/connections/zoho/import', '"clientSecret"', 'missingScopes', '20 refresh tokens', 'deletes the\n   oldest', '10\n   access tokens in 10 minutes']) {
+      expect(guide).toContain(text);
+    }
+    expect(guide).toMatch(/^[\x20-\x7e\n]*$/);
+  });
+
+  it('accepts a production config without AUTH_JWT_SECRET when AUTH_JWKS_URL is set, and says so', () => {
+    const prod = { NODE_ENV: 'production', ZOHO_CLIENT_ID: 'x', ZOHO_CLIENT_SECRET: 'y', OPENROUTER_API_KEY: 'z', TOKEN_ENCRYPTION_KEY: 'k' };
+    const withIdp = checkEnvironment({ ...prod, AUTH_JWKS_URL: idp.url });
+    expect(line(withIdp, 'env AUTH_JWT_SECRET')).toMatchObject({ ok: true, detail: expect.stringContaining('only the identity provider') });
+    expect(line(withIdp, 'env AUTH_JWKS_URL')).toMatchObject({ ok: true, detail: expect.stringContaining('AUTH_JWT_ISSUER not set') });
+    expect(line(checkEnvironment(prod), 'env AUTH_JWT_SECRET')).toMatchObject({ ok: false, fix: expect.stringContaining('AUTH_JWKS_URL') });
+  });
+
+  it('checks that the identity provider\'s key set answers, and says why when it does not', async () => {
+    const config = loadConfig({ environment: { NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'), AUTH_JWKS_URL: idp.url, AUTH_JWT_AUDIENCE: 'runtime' } });
+    expect(await checkJwks(config)).toMatchObject({ ok: true, detail: expect.stringMatching(/1 key \(RS256\) from .*aud runtime/) });
+    idp.mode = 'error';
+    expect(await checkJwks(config)).toMatchObject({ ok: false, detail: expect.stringContaining('HTTP 503'), fix: expect.stringContaining('AUTH_JWKS_URL') });
+    idp.mode = 'up';
   });
 });
 

@@ -150,7 +150,7 @@ export async function startFakeOpenRouter(options: StartFakeOpenRouterOptions = 
     const [scripted, opts] = next;
     const turn: ScriptedTurn = 'toolCalls' in scripted ? { ...scripted, toolCalls: callIds(scripted.toolCalls) } : scripted;
     if ('toolCalls' in turn) memory.issue(turn.toolCalls.map((c) => c.id!), reasoningDetails(turn.reasoning));
-    const timing = { first: opts.firstChunkDelayMs ?? 0, gap: opts.chunkDelayMs ?? defaultChunkDelayMs };
+    const timing = { first: opts.firstChunkDelayMs ?? 0, gap: opts.chunkDelayMs ?? defaultChunkDelayMs, startAfter: opts.startAfter };
     const g = newGeneration(body.model);
     if ('error' in turn) {
       await sleep(timing.first);
@@ -180,7 +180,7 @@ export async function startFakeOpenRouter(options: StartFakeOpenRouterOptions = 
     res: ServerResponse,
     state: ResState,
     turn: ScriptedTurn,
-    timing: { first: number; gap: number },
+    timing: { first: number; gap: number; startAfter?: Promise<unknown> },
     g: Generation,
   ) {
     if ('error' in turn) return;
@@ -196,6 +196,7 @@ export async function startFakeOpenRouter(options: StartFakeOpenRouterOptions = 
     let sent = 0;
     /** Writes one `data:` event after the configured delay; false once the client is gone. */
     const emit = async (payload: object | string): Promise<boolean> => {
+      if (sent === 0) await timing.startAfter;
       await sleep(sent++ === 0 ? timing.first : timing.gap);
       if (state.closed) return false;
       await write(`data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`);
@@ -229,6 +230,9 @@ export async function startFakeOpenRouter(options: StartFakeOpenRouterOptions = 
       else res.destroy();
     });
   });
+  // Node's default (5 s) would close idle keep-alive sockets far sooner than OpenRouter's edge does; a
+  // client starting its next step on a socket just closed then fails ("other side closed").
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -1,6 +1,7 @@
 // A real HTTP server on 127.0.0.1 speaking Zoho Accounts OAuth, CRM v8 and Desk v1 wire formats on one origin.
 // Wire facts: /work/shared/ZOHO.md and Zoho's CRM v8 OpenAPI files; anything chosen is marked "chosen" in the
 // handler files under ./fake-zoho/.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRefresh, issueCode, mintAccess, revokeEndpoint, revokeRefresh, tokenEndpoint, userInfoEndpoint } from './fake-zoho/accounts.ts';
@@ -23,8 +24,10 @@ export interface FakeZoho {
   requests: FakeRequest[];
   requestsTo(path: string | RegExp, method?: string): FakeRequest[];
   addUser(user: FakeZohoUser): FakeZohoUser;
-  issueCode(zuid: string, opts?: { scopes?: string[]; codeChallenge?: string }): string;
-  mintTokens(zuid: string): { accessToken: string; refreshToken: string; expiresIn: number };
+  issueCode(zuid: string, opts?: { scopes?: string[]; codeChallenge?: string; clientId?: string }): string;
+  mintTokens(zuid: string, opts?: { scopes?: string[]; clientId?: string }): { accessToken: string; refreshToken: string; expiresIn: number };
+  /** Registers a Self Client (API console, "Self Client"): its own id and secret. */
+  addSelfClient(): { clientId: string; clientSecret: string };
   expireAccessTokens(): void;
   revokeRefreshToken(token: string): void;
   isRefreshTokenActive(token: string): boolean;
@@ -58,16 +61,17 @@ export async function startFakeZoho(options: FakeZohoOptions = {}): Promise<Fake
     clientSecret: options.clientSecret ?? 'fake-client-secret',
     redirectUri: options.redirectUri ?? 'http://localhost:8080/auth/zoho/callback',
     users: new Map(),
+    selfClients: new Map(),
     crmUserOf: new Map(),
     codes: new Map(),
     refreshTokens: new Map(),
     accessTokens: new Map(),
     tokenEndpoint: defaultTokenEndpoint(),
     counts: { codeExchanges: 0, refreshes: 0, revokes: 0, userInfo: 0 },
-    crm: { records: new Map(), org: {}, users: new Map() },
+    crm: { records: new Map(), org: {}, users: new Map(), tags: new Map(), attachments: new Map() },
     desk: {
       organizations: [], departments: new Map(), agents: new Map(), contacts: new Map(), accounts: new Map(),
-      tickets: new Map(), threads: new Map(), comments: new Map(), orgOf: new Map(),
+      tickets: new Map(), threads: new Map(), comments: new Map(), mailReplyAddresses: new Map(), articles: new Map(), orgOf: new Map(),
     },
     seq: { crm: 0, desk: 0, ticketNumber: 100 },
   };
@@ -178,10 +182,15 @@ export async function startFakeZoho(options: FakeZohoOptions = {}): Promise<Fake
       return u;
     },
     issueCode: (zuid, opts) => issueCode(s, zuid, opts),
-    mintTokens(zuid) {
+    mintTokens(zuid, opts = {}) {
       if (!s.users.has(zuid)) throw new Error(`fake-zoho: unknown user ${zuid}; addUser() first`);
-      const rt = createRefresh(s, zuid, []);
+      const rt = createRefresh(s, zuid, opts.scopes ?? [], opts.clientId);
       return { accessToken: mintAccess(s, rt), refreshToken: rt.token, expiresIn: s.tokenEndpoint.expiresIn };
+    },
+    addSelfClient() {
+      const client = { clientId: `1000.SELF${randomBytes(8).toString('hex').toUpperCase()}`, clientSecret: randomBytes(20).toString('hex') };
+      s.selfClients.set(client.clientId, client.clientSecret);
+      return client;
     },
     expireAccessTokens() {
       for (const a of s.accessTokens.values()) a.expiresAt = 0;

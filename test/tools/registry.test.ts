@@ -9,7 +9,7 @@ import { fixedToken } from '../support/direct-clients.ts';
 const FIXED = [
   'crm_list_modules', 'crm_get_fields', 'crm_search_records', 'crm_get_record', 'crm_create_record', 'crm_update_record',
   'crm_delete_record', 'crm_coql_query', 'desk_list_departments', 'desk_list_tickets', 'desk_get_ticket',
-  'desk_create_ticket', 'desk_add_ticket_comment',
+  'desk_create_ticket', 'desk_add_ticket_comment', 'crm_convert_lead', 'crm_list_users', 'desk_send_reply', 'desk_search_articles',
 ];
 
 const ID = '5725767000000412345';
@@ -36,7 +36,25 @@ const CRM_CALLS: Array<[string, Record<string, unknown>]> = [
   ['crm_list_notes', { page: 1, perPage: 20 }],
   ['crm_list_notes', { module: 'Deals', recordId: ID, perPage: 20 }],
   ['crm_add_note', { module: 'Deals', recordId: ID, title: 'Call', content: 'Agreed.' }],
+  ['crm_list_users', { type: 'ActiveUsers', page: 1, perPage: 50 }],
+  ['crm_list_users', { type: 'AllUsers' }],
+  ['crm_convert_lead', { id: ID, accountId: ID, assignToUserId: ID, overwrite: true, deal: { Deal_Name: 'Renewal', Stage: 'Qualification', Closing_Date: '2025-12-31' } }],
+  ['crm_find_or_create_record', { module: 'Accounts', match: { Account_Name: 'Acme (US), Inc' }, record: { Industry: 'Retail' } }],
+  ['crm_upsert_records', { module: 'Leads', records: [{ Last_Name: 'A', Email: 'a@b.com' }, { Last_Name: 'B' }], duplicateCheckFields: ['Email'], trigger: ['workflow'] }],
+  ['crm_update_related_record', { module: 'Accounts', id: ID, relatedList: 'Contacts', relatedId: ID, record: {} }],
+  ['crm_list_attachments', { module: 'Deals', id: ID, page: 1, perPage: 10 }],
+  ['crm_add_tags', { module: 'Leads', ids: [ID], tags: ['vip'], replace: false }],
+  ['crm_remove_tags', { module: 'Leads', ids: [ID, '5725767000000412346'], tags: ['vip'] }],
 ];
+
+/**
+ * Tools whose request is described by one of Zoho's v8 OAS files that the shared subset leaves
+ * out: checked against that file once it is added to ../shared/zoho-crm-oas, and until then
+ * against the path and method it gives (read from zoho/crm-oas v8.0/convert_lead.json).
+ */
+const OAS_NOT_IN_SUBSET: Record<string, { file: string; request: RegExp }> = {
+  crm_convert_lead: { file: 'convert_lead.json', request: /^POST \/crm\/v8\/Leads\/\d+\/actions\/convert$/ },
+};
 
 /** A CRM client whose fetch records each request and answers 204, so no server is needed. */
 function recordingCrm() {
@@ -64,7 +82,7 @@ describe('the tool catalogue', () => {
     for (const tool of registry.list()) expect(tool.name).toMatch(new RegExp(`^${tool.app}_[a-z][a-z0-9]*(_[a-z0-9]+)*$`));
   });
 
-  it('contains the thirteen tools the contract fixes', () => {
+  it('contains the tools the contract fixes', () => {
     const names = registry.list().map((t) => t.name);
     for (const name of FIXED) expect(names).toContain(name);
   });
@@ -92,6 +110,8 @@ describe('the tool catalogue', () => {
   it('gives every write and destroy tool a one-sentence summary', () => {
     const params = new Map(CRM_CALLS);
     params.set('desk_create_ticket', { subject: 'Printer down', departmentId: '456', email: 'c@z.com' });
+    params.set('desk_send_reply', { ticketId: ID, content: 'Hello again,\n\nthe fix is live.', to: 'c@z.com', ticketStatus: 'Closed' });
+    params.set('desk_update_contact', { contactId: ID, changes: { phone: '+1 555 0100' } });
     for (const tool of registry.list().filter((t) => t.effect !== 'read')) {
       expect(tool.summarize, tool.name).toBeTypeOf('function');
       const p = params.get(tool.name);
@@ -102,7 +122,8 @@ describe('the tool catalogue', () => {
   it('marks deletes as destroy, creates and changes as write, and everything else as read', () => {
     for (const tool of registry.list()) {
       const verb = tool.name.split('_')[1]!;
-      const expected = verb === 'delete' ? 'destroy' : ['create', 'update', 'upsert', 'add'].includes(verb) ? 'write' : 'read';
+      const writes = ['create', 'update', 'upsert', 'add', 'convert', 'send', 'remove'].includes(verb) || tool.name.includes('_or_create_');
+      const expected = verb === 'delete' ? 'destroy' : writes ? 'write' : 'read';
       expect(tool.effect, tool.name).toBe(expected);
     }
   });
@@ -129,8 +150,12 @@ if (!hasCrmOas) console.warn(CRM_OAS_SKIP_NOTE);
     const tool = allTools.find((t) => t.name === name)!;
     const { client, sent } = recordingCrm();
     await tool.run(tool.input.parse(params), { client } as never);
-    expect(sent).toHaveLength(1);
-    expect(oas.check(sent[0]!)).toEqual([]);
+    expect(sent.length).toBeGreaterThan(0);
+    const gap = OAS_NOT_IN_SUBSET[name];
+    for (const request of sent) {
+      if (gap && !oas.files.has(gap.file)) expect(`${request.method} ${request.path}`).toMatch(gap.request);
+      else expect(oas.check(request)).toEqual([]);
+    }
   });
 
   it('flags a request the OAS files do not describe', () => {

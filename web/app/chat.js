@@ -30,6 +30,7 @@ export function createChat(els, { composer, scroller, list }, actions) {
     decide: (m, part, decision) => void decide(m, part, decision),
     connect: (code) => actions.connect(code),
     rerun: (m) => void rerun(m),
+    send: (text) => void send(text),
     useExample: (text) => composer.setText(text),
   });
 

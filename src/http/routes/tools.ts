@@ -11,15 +11,31 @@ import { readJsonBody } from '../validate.ts';
 
 const runBody = z.object({ params: z.record(z.string(), z.unknown()).default({}) }).strict();
 
-/** `GET /api/tools` and `POST /api/tools/:name` (JSON, or SSE with `Accept: text/event-stream`). */
-export function toolRoutes(deps: RunToolDeps & { logger: Logger; rateLimiter: RateLimiter; heartbeatMs?: number }) {
+/** A tool this instance does not offer, and why (no Chromium for the browser tool). */
+export interface UnavailableTool {
+  name: string;
+  app: string;
+  reason: string;
+}
+
+/**
+ * `GET /api/tools` and `POST /api/tools/:name` (JSON, or SSE with `Accept: text/event-stream`).
+ * Tools that cannot run here are listed under `unavailable` with the reason, and calling one is 503.
+ */
+export function toolRoutes(deps: RunToolDeps & { logger: Logger; rateLimiter: RateLimiter; heartbeatMs?: number; unavailable?: UnavailableTool[] }) {
+  const unavailable = deps.unavailable ?? [];
   return new Hono<AuthEnv>()
     .use('/:name', rateLimitPerUser(deps.rateLimiter, 'tools'))
     .get('/', (c) =>
-      c.json({ tools: deps.registry.describe().map(({ name, app, description, effect, inputSchema }) => ({ name, app, description, effect, inputSchema })) }))
+      c.json({
+        tools: deps.registry.describe().map(({ name, app, description, effect, inputSchema }) => ({ name, app, description, effect, inputSchema })),
+        unavailable,
+      }))
     .post('/:name', async (c) => {
       const name = c.req.param('name');
       const userId = c.get('userId');
+      const off = unavailable.find((t) => t.name === name);
+      if (off) return c.json({ ok: false, error: { code: 'BROWSER_UNAVAILABLE', message: off.reason } }, 503);
       if (!deps.registry.get(name)) return c.json({ ok: false, error: { code: 'NOT_FOUND', message: `No tool named ${name}.` } }, 404);
       const { params } = await readJsonBody(c, runBody);
       if (wantsEventStream(c)) {

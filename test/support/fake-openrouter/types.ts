@@ -69,6 +69,8 @@ export interface TurnOptions {
   chunkDelayMs?: number;
   /** Delay before the first data chunk / the JSON or error response (default 0). */
   firstChunkDelayMs?: number;
+  /** Streaming only: the first data chunk also waits for this (a benchmark lines up many streams). */
+  startAfter?: Promise<unknown>;
 }
 
 export interface RecordedCompletionRequest {

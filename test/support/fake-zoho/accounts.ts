@@ -7,16 +7,20 @@ import { bearer, formParams, hasScope, json, liveAccess, sleep, splitName, zohoT
 const MAX_ACCESS_PER_REFRESH = 15;
 /** Grant codes: single use, 2 minutes (ZOHO.md 1.2, the stricter of the two documented values). */
 const CODE_TTL_MS = 2 * 60 * 1000;
+/** ZOHO.md 1.4: at most 10 access tokens per refresh token in 10 minutes, then "Access Denied". */
+const MINTS_PER_WINDOW = 10;
+const MINT_WINDOW_MS = 10 * 60 * 1000;
 
 export function issueCode(
   s: State,
   zuid: string,
-  opts: { scopes?: string[]; codeChallenge?: string } = {},
+  opts: { scopes?: string[]; codeChallenge?: string; clientId?: string } = {},
 ): string {
   if (!s.users.has(zuid)) throw new Error(`fake-zoho: unknown user ${zuid}; addUser() first`);
   const code = zohoToken();
   s.codes.set(code, {
     zuid,
+    clientId: opts.clientId ?? s.clientId,
     scopes: opts.scopes ?? [],
     ...(opts.codeChallenge !== undefined ? { codeChallenge: opts.codeChallenge } : {}),
     expiresAt: Date.now() + CODE_TTL_MS,
@@ -25,8 +29,8 @@ export function issueCode(
   return code;
 }
 
-export function createRefresh(s: State, zuid: string, scopes: string[]): RefreshInfo {
-  const r: RefreshInfo = { token: zohoToken(), zuid, scopes, active: true, accessTokens: [] };
+export function createRefresh(s: State, zuid: string, scopes: string[], clientId = s.clientId): RefreshInfo {
+  const r: RefreshInfo = { token: zohoToken(), zuid, clientId, scopes, active: true, accessTokens: [], mintedAt: [] };
   s.refreshTokens.set(r.token, r);
   return r;
 }
@@ -42,6 +46,7 @@ export function mintAccess(s: State, r: RefreshInfo): string {
     active: true,
   });
   r.accessTokens.push(token);
+  r.mintedAt.push(Date.now());
   const live = r.accessTokens.filter((t) => s.accessTokens.get(t)?.active);
   if (live.length > MAX_ACCESS_PER_REFRESH) {
     const oldest = s.accessTokens.get(live[0] ?? '');
@@ -64,6 +69,12 @@ export function revokeRefresh(s: State, token: string): boolean {
 
 const ok = (body: unknown): Reply => json(200, body);
 
+/** ZOHO.md 1.3: throttling answers HTTP 200 with this body. */
+const accessDenied = (): Reply => ok({
+  error: 'Access Denied',
+  error_description: 'You have made too many requests continuously. Please try again after some time.',
+});
+
 export async function tokenEndpoint(s: State, r: FakeRequest): Promise<Reply> {
   const te = s.tokenEndpoint;
   if (te.delayMs > 0) await sleep(te.delayMs);
@@ -77,24 +88,37 @@ export async function tokenEndpoint(s: State, r: FakeRequest): Promise<Reply> {
   return ok({ error: 'unsupported_grant_type' });
 }
 
+/** The client's secret must match: the deployment's client or a Self Client (invalid_client wording: ZOHO.md 1.3, UNVERIFIED). */
+function knownClient(s: State, p: Record<string, string>): boolean {
+  const id = p['client_id'] ?? '';
+  const secret = id === s.clientId ? s.clientSecret : s.selfClients.get(id);
+  return secret !== undefined && p['client_secret'] === secret;
+}
+
+/** What a token answer says about scopes when the grant had any (ZOHO.md 1.3: `scope` is sometimes present). */
+const scopeField = (scopes: string[]) => (scopes.length > 0 ? { scope: scopes.join(' ') } : {});
+
 function codeGrant(s: State, p: Record<string, string>): Reply {
-  // invalid_client wording: widely reported, exact Zoho wording UNVERIFIED (ZOHO.md 1.3).
-  if (p['client_id'] !== s.clientId || p['client_secret'] !== s.clientSecret) return ok({ error: 'invalid_client' });
+  if (!knownClient(s, p)) return ok({ error: 'invalid_client' });
   const code = s.codes.get(p['code'] ?? '');
   if (!code || code.used || code.expiresAt <= Date.now()) return ok({ error: 'invalid_code' });
-  code.used = true; // consumed by any attempt with the right client
-  // Chosen (ZOHO.md marks invalid_redirect_uri UNVERIFIED): mismatched redirect_uri.
-  if (p['redirect_uri'] !== s.redirectUri) return ok({ error: 'invalid_redirect_uri' });
+  code.used = true; // consumed by any attempt with a known client
+  // Chosen: a code generated for another client reads as an invalid code.
+  if (code.clientId !== p['client_id']) return ok({ error: 'invalid_code' });
+  // A Self Client's code is exchanged without a redirect URI (Zoho's Self Client flow); the web client's
+  // must repeat its registered one. Chosen (ZOHO.md marks invalid_redirect_uri UNVERIFIED): a mismatch.
+  if (code.clientId === s.clientId && p['redirect_uri'] !== s.redirectUri) return ok({ error: 'invalid_redirect_uri' });
   if (code.codeChallenge !== undefined) {
     const verifier = p['code_verifier'];
     const hashed = verifier ? createHash('sha256').update(verifier).digest('base64url') : undefined;
     if (hashed !== code.codeChallenge) return ok({ error: 'invalid_code' });
   }
-  const rt = createRefresh(s, code.zuid, code.scopes);
+  const rt = createRefresh(s, code.zuid, code.scopes, code.clientId);
   const access = mintAccess(s, rt);
   return ok({
     access_token: access,
     refresh_token: rt.token,
+    ...scopeField(code.scopes),
     api_domain: s.tokenEndpoint.apiDomain ?? s.url,
     token_type: 'Bearer',
     expires_in: s.tokenEndpoint.expiresIn,
@@ -107,11 +131,8 @@ function refreshGrant(s: State, p: Record<string, string>): Reply {
       return ok({ error: 'invalid_code' });
     case 'invalid_grant':
       return ok({ error: 'invalid_grant' });
-    case 'access_denied': // ZOHO.md 1.3: throttling answers HTTP 200 with this body
-      return ok({
-        error: 'Access Denied',
-        error_description: 'You have made too many requests continuously. Please try again after some time.',
-      });
+    case 'access_denied':
+      return accessDenied();
     case 'no_access_token':
       return ok({ token_type: 'Bearer' });
     case 'error500':
@@ -119,13 +140,15 @@ function refreshGrant(s: State, p: Record<string, string>): Reply {
     case 'ok':
       break;
   }
-  if (p['client_id'] !== s.clientId || p['client_secret'] !== s.clientSecret) return ok({ error: 'invalid_client' });
+  if (!knownClient(s, p)) return ok({ error: 'invalid_client' });
   const rt = s.refreshTokens.get(p['refresh_token'] ?? '');
-  // ZOHO.md 1.3: a revoked (or unknown) refresh token answers invalid_code.
-  if (!rt || !rt.active) return ok({ error: 'invalid_code' });
+  // ZOHO.md 1.3: a revoked (or unknown) refresh token answers invalid_code; chosen: so does another client's.
+  if (!rt || !rt.active || rt.clientId !== p['client_id']) return ok({ error: 'invalid_code' });
+  if (rt.mintedAt.filter((t) => t > Date.now() - MINT_WINDOW_MS).length >= MINTS_PER_WINDOW) return accessDenied();
   const access = mintAccess(s, rt);
   return ok({
     access_token: access,
+    ...scopeField(rt.scopes),
     api_domain: s.tokenEndpoint.apiDomain ?? s.url,
     token_type: 'Bearer',
     expires_in: s.tokenEndpoint.expiresIn,

@@ -12,7 +12,8 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
 
-const item = (code: string, details: Rec, message: string): Rec => ({ code, details, message, status: 'error' });
+/** One failed record in a write answer's `data[]`. */
+export const item = (code: string, details: Rec, message: string): Rec => ({ code, details, message, status: 'error' });
 type Checked = { values: Rec } | { error: Rec };
 type Coerced = { value: unknown } | { error: Rec };
 
@@ -84,7 +85,8 @@ function noteParent(c: CrmCtx, v: unknown, path: string): Coerced {
   return { value: { module: { api_name: m.api, id: m.id }, ...ref } };
 }
 
-function check(c: CrmCtx, m: ModuleDef, input: unknown, idx: number, creating: boolean): Checked {
+/** One record of a write body: mandatory fields (when creating), types, lookups; read-only and unknown keys dropped. */
+export function checkRecord(c: CrmCtx, m: ModuleDef, input: unknown, idx: number, creating: boolean): Checked {
   const path = (api: string): string => `$.data[${idx}].${api}`;
   if (!isObj(input)) return { error: item('INVALID_DATA', { expected_data_type: 'jsonobject', json_path: `$.data[${idx}]` }, 'invalid data') };
   const missing = (f: FieldDef): Checked => ({
@@ -148,7 +150,7 @@ export function insertRecord(c: CrmCtx, m: ModuleDef, values: Rec): Rec {
   return rec;
 }
 
-function applyUpdate(c: CrmCtx, m: ModuleDef, rec: Rec, values: Rec): void {
+export function applyUpdate(c: CrmCtx, m: ModuleDef, rec: Rec, values: Rec): void {
   Object.assign(rec, values);
   rec['Modified_By'] = userRef(c.crmUser);
   rec['Modified_Time'] = crmTime();
@@ -159,7 +161,7 @@ export function createRecords(c: CrmCtx, m: ModuleDef): Reply {
   const data = dataItems(c.r.body);
   if (!Array.isArray(data)) return data;
   const out = data.map((input, i) => {
-    const chk = check(c, m, input, i, true);
+    const chk = checkRecord(c, m, input, i, true);
     return 'error' in chk ? chk.error : success(insertRecord(c, m, chk.values), 'record added');
   });
   return json(writeStatus(out, 201), { data: out });
@@ -177,7 +179,7 @@ export function updateRecords(c: CrmCtx, m: ModuleDef, pathId?: string): Reply {
     }
     const rec = table(c.s, m.api).get(String(id));
     if (!rec) return item('INVALID_DATA', { id: String(id) }, 'the id given seems to be invalid');
-    const chk = check(c, m, input, i, false);
+    const chk = checkRecord(c, m, input, i, false);
     if ('error' in chk) return chk.error;
     applyUpdate(c, m, rec, chk.values);
     return success(rec, 'record updated');
@@ -193,7 +195,7 @@ export function upsertRecords(c: CrmCtx, m: ModuleDef): Reply {
   const dupFields = (asked ?? m.dupFields).filter((f): f is string => typeof f === 'string' && fieldDef(m, f) !== undefined);
   const out = data.map((input, i) => {
     const existing = isObj(input) ? findDuplicate(c, m, input, dupFields) : undefined;
-    const chk = check(c, m, input, i, existing === undefined);
+    const chk = checkRecord(c, m, input, i, existing === undefined);
     if ('error' in chk) return chk.error;
     if (existing) {
       applyUpdate(c, m, existing.rec, chk.values);

@@ -2,7 +2,10 @@
 import { coqlEndpoint } from './coql.ts';
 import type { CrmCtx } from './crm-common.ts';
 import { crmErr, invalidModule, pageInfo } from './crm-common.ts';
+import { convertLead } from './crm-convert.ts';
 import { countRecords, getRecord, listRecords, relatedRecords, searchRecords } from './crm-read.ts';
+import { listAttachments, updateRelated } from './crm-relations.ts';
+import { tagRecords } from './crm-tags.ts';
 import { crmModules, fieldMeta, moduleDef, moduleMeta } from './crm-schema.ts';
 import { createRecords, deleteRecords, updateRecords, upsertRecords } from './crm-write.ts';
 import type { CrmUser, FakeRequest, Rec, Reply, State } from './types.ts';
@@ -103,8 +106,13 @@ function records(c: CrmCtx, rest: string[]): Reply {
     if (M === 'DELETE') return deleteRecords(c, m, b);
     return badMethod();
   }
-  if (e !== undefined) return invalidUrl();
+  if (e !== undefined) {
+    if (d === 'actions' && e === 'convert' && m.api === 'Leads') return M === 'POST' ? convertLead(c, b) : badMethod();
+    return M === 'PUT' ? updateRelated(c, m, b, d, e) : invalidUrl();
+  }
   if (b === 'actions' && d === 'count') return M === 'GET' ? countRecords(c, m) : badMethod();
+  if (b === 'actions' && (d === 'add_tags' || d === 'remove_tags')) return M === 'POST' ? tagRecords(c, m, d) : badMethod();
+  if (d === 'Attachments') return M === 'GET' ? listAttachments(c, m, b) : badMethod();
   return M === 'GET' ? relatedRecords(c, m, b, d) : badMethod();
 }
 

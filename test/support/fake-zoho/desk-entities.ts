@@ -76,8 +76,13 @@ function contactErrors(body: Rec, creating: boolean): Reply | undefined {
   return undefined;
 }
 
-export const contacts = (c: DeskCtx): Reply =>
-  list(c, c.s.desk.contacts, ['from', 'limit', 'viewId', 'sortBy', 'include', 'fields', 'ids'], 100);
+export function contacts(c: DeskCtx): Reply {
+  const p = queryCheck(c.r.query, ['from', 'limit', 'viewId', 'sortBy', 'include', 'fields', 'ids'], 100);
+  if (isReply(p)) return p;
+  const sorted = sortRows(orgRows(c, c.s.desk.contacts), c.r.query['sortBy'], ['firstName', 'lastName', 'email', 'createdTime', 'modifiedTime'], 'createdTime');
+  if (!Array.isArray(sorted)) return sorted;
+  return json(200, { data: sorted.slice(p.from, p.from + p.limit) });
+}
 export const contact = (c: DeskCtx): Reply => one(c, c.s.desk.contacts);
 
 export function addContact(c: DeskCtx): Reply {

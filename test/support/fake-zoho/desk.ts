@@ -9,6 +9,9 @@ import {
   addComment, createTicket, getComment, getThread, getTicket, listComments, listConversations, listThreads, listTickets,
   searchTickets, updateTicket,
 } from './desk-tickets.ts';
+import { getArticle, searchArticles } from './desk-articles.ts';
+import { getField, listFields } from './desk-fields.ts';
+import { mailReplyAddresses, sendReply } from './desk-replies.ts';
 import type { FakeRequest, Reply, State } from './types.ts';
 import { deskScopeOk } from './scopes.ts';
 import { bearer, liveAccess } from './util.ts';
@@ -42,6 +45,12 @@ const ROUTES: Route[] = [
   { pat: ['tickets', ':id', 'threads'], methods: { GET: listThreads } },
   { pat: ['tickets', ':id', 'threads', ':sub'], methods: { GET: getThread } },
   { pat: ['tickets', ':id', 'conversations'], methods: { GET: listConversations } },
+  { pat: ['tickets', ':id', 'sendReply'], methods: { POST: sendReply } },
+  { pat: ['mailReplyAddress'], methods: { GET: mailReplyAddresses } },
+  { pat: ['fields'], methods: { GET: listFields } },
+  { pat: ['fields', ':id'], methods: { GET: getField } },
+  { pat: ['articles', 'search'], methods: { GET: searchArticles } },
+  { pat: ['articles', ':id'], methods: { GET: getArticle } },
 ];
 
 function match(segs: string[]): { route: Route; params: Record<string, string> } | undefined {

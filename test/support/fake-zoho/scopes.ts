@@ -55,7 +55,9 @@ export function crmScopeOk(a: AccessInfo, method: string, first: string | undefi
 export function deskScopeOk(a: AccessInfo, method: string, first: string | undefined, third: string | undefined): boolean {
   if (a.scopes.length > 0 && !a.scopes.some((s) => s.toLowerCase().startsWith('desk.'))) return false;
   const op = opOf(method);
-  const ops: Op[] = first === 'tickets' && third === 'comments' && op === 'create' ? ['create', 'update'] : [op];
+  // Adding a comment takes create or update; sending a reply takes update (Thread.json sendReply).
+  const ops: Op[] = first === 'tickets' && third === 'comments' && op === 'create' ? ['create', 'update']
+    : first === 'tickets' && third === 'sendReply' ? ['update'] : [op];
   switch (first) {
     case 'organizations':
     case 'myinfo':
@@ -65,6 +67,8 @@ export function deskScopeOk(a: AccessInfo, method: string, first: string | undef
     case 'contacts':
     case 'accounts':
       return granted(a, 'desk', ['contacts'], undefined, ops);
+    case 'articles':
+      return granted(a, 'desk', ['articles'], undefined, ops);
     default: // departments, agents
       return granted(a, 'desk', ['settings', 'basic'], undefined, ops);
   }

@@ -19,6 +19,7 @@ function addCrmUser(s: State, name: string, email: string, zuid?: string): CrmUs
 
 export function seedCrm(s: State): void {
   const admin = addCrmUser(s, 'Fake Admin', 'admin@fakecorp.example');
+  const maria = addCrmUser(s, 'Maria Lopez', 'maria.lopez@fakecorp.example');
   s.crm.org = {
     id: '10034567890',
     zgid: '10034567891',
@@ -53,7 +54,14 @@ export function seedCrm(s: State): void {
   add('Leads', { First_Name: 'Jane', Last_Name: 'Doe', Email: 'jane.doe@initech.example', Company: 'Initech', Lead_Status: 'Not Contacted', Lead_Source: 'Web Download', No_of_Employees: 300 });
   add('Leads', { First_Name: 'Maria', Last_Name: 'Garcia', Email: 'maria@garciafoods.example', Phone: '+34 600 000 000', Company: 'Garcia Foods', Lead_Status: 'Pre-Qualified', Lead_Source: 'Trade Show', Annual_Revenue: 1200000, No_of_Employees: 40 });
   add('Leads', { First_Name: 'Wei', Last_Name: 'Zhang', Email: 'wei@zhang-logistics.example', Company: 'Zhang Logistics', Lead_Status: 'Attempted to Contact', No_of_Employees: 8 });
-  add('Deals', { Deal_Name: 'Acme Renewal 2025', Stage: 'Negotiation/Review', Amount: 120000, Closing_Date: '2025-12-31', Account_Name: ref('Accounts', acme), Contact_Name: ref('Contacts', alice), Probability: 80 });
+  const renewal = add('Deals', { Deal_Name: 'Acme Renewal 2025', Stage: 'Negotiation/Review', Amount: 120000, Closing_Date: '2025-12-31', Account_Name: ref('Accounts', acme), Contact_Name: ref('Contacts', alice), Probability: 80 });
+  const mariaRef = { name: maria.full_name, id: maria.id, email: maria.email };
+  s.crm.attachments.set(renewal, [{
+    id: crmId(s), File_Name: 'Acme-renewal-quote.pdf', Size: '48213', $file_id: `o_${crmId(s)}`, $type: 'Attachment', $link_url: null,
+    $se_module: 'Deals', $editable: true, $state: 'save', $sharing_permission: 'FULL_ACCESS', $attachment_type: 1,
+    Parent_Id: { name: 'Acme Renewal 2025', id: renewal }, Owner: mariaRef, Created_By: mariaRef, Modified_By: mariaRef,
+    Created_Time: '2025-06-02T10:15:00+00:00', Modified_Time: '2025-06-02T10:15:00+00:00',
+  }]);
   add('Deals', { Deal_Name: 'Globex Pilot', Stage: 'Qualification', Amount: 15000, Closing_Date: '2026-03-31', Account_Name: ref('Accounts', globex), Contact_Name: ref('Contacts', bob), Probability: 10 });
   const leads = moduleDef('Leads');
   add('Notes', { Note_Title: 'Intro call', Note_Content: 'Discussed pricing; follow up next week.', Parent_Id: { module: { api_name: 'Leads', id: leads?.id }, id: john, name: 'John Smith' } });
@@ -97,6 +105,24 @@ export function seedDesk(s: State): void {
     put(s, s.desk.departments, org, { id: deskId(s), name, description: `${name} department`, isEnabled: true, isDefault, chatStatus: 'AVAILABLE', hasLogo: false, sanitizedName: name.toLowerCase().replace(/\s+/g, '-'), isVisibleInCustomerPortal: true, nameInCustomerPortal: name });
   const support = dept('Customer Support', true);
   const billing = dept('Billing', false);
+  const from = (address: string, departmentId: string, isDepartmentDefault: boolean, isActive: boolean): void => {
+    put(s, s.desk.mailReplyAddresses, org, { id: deskId(s), address, displayName: 'Fake Corp Support', departmentId, isDepartmentDefault, isActive, isVerified: true, serviceProviderType: 'ZohoSMTP' });
+  };
+  from('old-support@fakecorp.example', support, false, false);
+  from('support@fakecorp.example', support, true, true);
+  from('billing@fakecorp.example', billing, true, true);
+  const article = (title: string, answer: string, status: string, tags: string[]): void => {
+    const id = deskId(s);
+    put(s, s.desk.articles, org, {
+      id, title, answer: `<div>${answer}</div>`, summary: answer.slice(0, 120), status, latestVersionStatus: status, permission: 'ALL', tags,
+      departmentId: support, categoryId: '7129800000000900', locale: 'en', createdTime: deskTime(new Date(Date.now() - 60 * 86400000)),
+      modifiedTime: deskTime(new Date(Date.now() - 5 * 86400000)), webUrl: `${s.url}/portal/en/kb/articles/${id}`, permalink: title.toLowerCase().replace(/\W+/g, '-'),
+      likeCount: '3', dislikeCount: '0', viewCount: '120', commentCount: '0',
+    });
+  };
+  article('How to reset your password', 'Open the login page, click "Forgot password" and follow the link we email you. The link works for 24 hours.', 'Published', ['password', 'login']);
+  article('Exporting monthly reports as CSV', 'Reports > Monthly > Export as CSV downloads the current month.', 'Published', ['reports', 'export']);
+  article('Internal: escalation matrix for password lockouts', 'Lockouts after an update go to tier 2.', 'Draft', ['internal']);
   const dana = addAgent(s, org, 'Dana Agent', 'dana@fakecorp.example', null);
   addAgent(s, org, 'Eli Agent', 'eli@fakecorp.example', null);
   const acmeId = deskId(s);

@@ -80,6 +80,10 @@ export interface CrmState {
   org: Rec;
   /** CRM users by CRM user id (a built-in admin plus one per added user). */
   users: Map<string, CrmUser>;
+  /** The org's tags per module api name, by lower-cased name (tags.json Tag). */
+  tags: Map<string, Map<string, Rec>>;
+  /** Attachments per record id (attachments.json Attachment). */
+  attachments: Map<string, Rec[]>;
 }
 
 export interface DeskState {
@@ -93,12 +97,18 @@ export interface DeskState {
   threads: Map<string, Rec[]>;
   /** Comments per ticket id. */
   comments: Map<string, Rec[]>;
+  /** From addresses (MailReplyAddress.json) by id. */
+  mailReplyAddresses: Map<string, Rec>;
+  /** Knowledge base articles by id. */
+  articles: Map<string, Rec>;
   /** Desk org owning each entity id (departments, agents, contacts, accounts, tickets). */
   orgOf: Map<string, string>;
 }
 
 export interface CodeInfo {
   zuid: string;
+  /** The client the code was generated for (the deployment's, or a Self Client's). */
+  clientId: string;
   scopes: string[];
   codeChallenge?: string;
   expiresAt: number;
@@ -108,8 +118,11 @@ export interface CodeInfo {
 export interface RefreshInfo {
   token: string;
   zuid: string;
+  clientId: string;
   scopes: string[];
   active: boolean;
+  /** When each access token was minted from it (ZOHO.md 1.4: at most 10 in 10 minutes). */
+  mintedAt: number[];
   /** Access tokens minted from this refresh token, oldest first. */
   accessTokens: string[];
 }
@@ -129,6 +142,8 @@ export interface State {
   clientSecret: string;
   redirectUri: string;
   users: Map<string, FakeZohoUser>;
+  /** Self Clients by client id -> secret (each one's codes and refresh tokens work only with it). */
+  selfClients: Map<string, string>;
   /** zuid -> CRM user id. */
   crmUserOf: Map<string, string>;
   codes: Map<string, CodeInfo>;

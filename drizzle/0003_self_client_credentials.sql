@@ -1,0 +1,1 @@
+ALTER TABLE "zoho_connections" ADD COLUMN "client_credentials_enc" text;
