@@ -4,6 +4,7 @@ import { runBrowserBench } from './browser.ts';
 import { runCallerAuthBench } from './caller-auth.ts';
 import { runChatStreamBench } from './chat-stream.ts';
 import { runCompareBench } from './compare.ts';
+import { runFaultsBench } from './faults.ts';
 import { runToolCallBench } from './tool-call.ts';
 import { runToolsArrayBench } from './tools-array.ts';
 import { load, machine } from './support/machine.ts';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => unknown> = {
   'caller-auth': runCallerAuthBench,
   browser: runBrowserBench,
   compare: runCompareBench,
+  faults: runFaultsBench,
 };
 
 const only = process.argv[2];

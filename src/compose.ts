@@ -5,6 +5,7 @@ import { createApp } from './http/app.ts';
 import { createCallerVerifier } from './http/auth.ts';
 import { createJwksKeys, type JwksKeysOptions } from './http/jwks-keys.ts';
 import type { Logger } from './log.ts';
+import { createCircuitBreakers } from './zoho/circuit-breaker.ts';
 import { createConnectFlow } from './zoho/connect-flow.ts';
 import { createConnectionResolver } from './zoho/connection-resolver.ts';
 import { ConnectionStore } from './zoho/connection-store.ts';
@@ -53,6 +54,8 @@ export interface RuntimeParts {
   maxSteps?: number;
   /** Base of the full-jitter back-off between tool retries (tests shorten it). */
   retryBaseMs?: number;
+  /** How long a Zoho host's open circuit breaker answers by itself (tests shorten it). */
+  circuitOpenMs?: number;
   /** The identity provider's key cache timings (tests shorten them). */
   jwks?: Pick<JwksKeysOptions, 'cacheMaxAgeMs' | 'cooldownMs' | 'timeoutMs' | 'retryAfterFailureMs'>;
 }
@@ -62,12 +65,14 @@ export interface RuntimeParts {
  * tests build the runtime the same way, each with its own parts.
  */
 export async function buildRuntime(config: Config, parts: RuntimeParts) {
-  const database: Database = await openDatabase(parts.database ?? config.database);
+  const database: Database = await openDatabase(parts.database ?? config.database, parts.logger);
   const cipher = createTokenCipher(config.tokenEncryptionKey);
   const store = new ConnectionStore(database.db, cipher);
   const overrides = config.zoho.overrides;
   const { clientId, redirectUri } = config.zoho;
-  const clients = createOAuthClients({ ...config.zoho, overrides, fetch: parts.fetch });
+  // One breaker per Zoho host for the whole instance: every user's calls to a failing host see it open.
+  const breakers = createCircuitBreakers({ logger: parts.logger, openMs: parts.circuitOpenMs });
+  const clients = createOAuthClients({ ...config.zoho, overrides, fetch: breakers.wrap('accounts', parts.fetch) });
   const oauth = clients.deployment;
   const resolver = createConnectionResolver({
     store,
@@ -77,7 +82,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     connectUrl: CONNECT_URL,
     now: parts.now,
   });
-  const { getZohoApi, listDeskOrganizations } = createZohoApiFactory({ resolver, store, overrides, connectUrl: CONNECT_URL, fetch: parts.fetch });
+  const { getZohoApi, listDeskOrganizations } = createZohoApiFactory({ resolver, store, overrides, connectUrl: CONNECT_URL, fetch: parts.fetch, breakers });
   const saveConnection = createConnectionSaver({ store, clients, logger: parts.logger });
   const connectFlow = createConnectFlow({
     oauth,
@@ -89,7 +94,8 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     defaultDc: config.zoho.defaultDc,
     overrides,
     logger: parts.logger,
-    fetch: parts.fetch,
+    // The connect flow's own Zoho call (the CRM org id) goes through the CRM breaker too.
+    fetch: breakers.wrap('crm', parts.fetch),
     now: parts.now,
   });
   const importConnection = createConnectionImport({

@@ -31,7 +31,7 @@ export async function settleTurn(
   const settled = await Promise.all(parsed.map(async (p): Promise<{ content: string } | { ask: Record<string, unknown> }> => {
     if (!needsApproval(p)) return { content: (await runCall(deps, state, p.call, p.params, emit, signal)).content };
     const app = appOf(deps, p.call.name);
-    const prepared = await deps.prepareParams(() => deps.getZohoApi(state.userId, app), app, p.call.name, p.params, { callId: p.call.callId, onEvent: emit, signal });
+    const prepared = await deps.prepareParams((s) => deps.getZohoApi(state.userId, app, { signal: s }), app, p.call.name, p.params, { callId: p.call.callId, onEvent: emit, signal });
     if (signal.aborted) throw signal.reason;
     return prepared.ok ? { ask: prepared.params } : { content: failedCall(p.call, prepared.error, 0, emit) };
   }));
@@ -70,7 +70,7 @@ export async function runCall(
   exactParams = false,
 ) {
   const app = appOf(deps, call.name);
-  const outcome = await deps.executeToolWithRepair(() => deps.getZohoApi(state.userId, app), app, call.name, params, {
+  const outcome = await deps.executeToolWithRepair((s) => deps.getZohoApi(state.userId, app, { signal: s }), app, call.name, params, {
     callId: call.callId, runId: state.id, onEvent: emit, signal, exactParams,
   });
   if (signal.aborted) throw signal.reason;

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, customType, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { storableJsonb as jsonb, storableText } from './storable-columns.ts';
 
 /**
  * One row per app user and Zoho user-org: signing in again updates the row. Tokens are
@@ -113,11 +114,11 @@ export const pendingToolCalls = pgTable(
     toolCallId: text('tool_call_id'),
     params: jsonb('params'),
     paramsHash: text('params_hash').notNull(),
-    summary: text('summary').notNull(),
+    summary: storableText('summary').notNull(),
     /** `auto` for a read run at once; `approve` / `deny` once the user decided. */
     decision: text('decision', { enum: ['auto', 'approve', 'deny'] }),
     /** The `tool` message handed to the model once the call is settled. */
-    resultContent: text('result_content'),
+    resultContent: storableText('result_content'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
   },
   (t) => [index('pending_tool_calls_run').on(t.runId)],

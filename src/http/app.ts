@@ -9,6 +9,7 @@ import type { OAuthClients } from '../zoho/oauth-clients.ts';
 import type { RateLimiter } from '../budgets/rate-limiter.ts';
 import { requireUser, type AuthEnv, type VerifyCaller } from './auth.ts';
 import { errorResponse } from './error-response.ts';
+import { refuseUnstorableUrl } from './storable-text.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { healthRoutes } from './routes/health.ts';
 import { oauthCallbackRoutes } from './routes/oauth-callback.ts';
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.onError((error, c) => errorResponse(c, error, deps.logger));
   app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), deps.logger));
+  app.use('*', refuseUnstorableUrl());
   app.route('/', healthRoutes(deps.ping));
   app.route('/auth', oauthCallbackRoutes({ flow: deps.connectFlow, logger: deps.logger }));
 

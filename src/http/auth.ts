@@ -3,6 +3,7 @@ import { decodeProtectedHeader, jwtVerify, SignJWT, type JWTVerifyGetKey } from 
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { JwksUnavailableError } from './jwks-keys.ts';
+import { isStorableText } from './storable-text.ts';
 
 export type AuthEnv = { Variables: { userId: string } };
 
@@ -63,7 +64,7 @@ export function createCallerVerifier(options: CallerVerifierOptions): VerifyCall
       }
       throw invalid();
     }
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) {
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200 || !isStorableText(sub)) {
       throw new AppError('UNAUTHORIZED', 'The token has no usable sub claim.');
     }
     return sub;

@@ -1,13 +1,14 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { isStorableText } from './storable-text.ts';
 
 /** Parses a JSON body against a schema; a 400 naming each bad field otherwise. */
 export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   let raw: unknown;
   const text = await c.req.text();
   try {
-    raw = text.trim() === '' ? {} : JSON.parse(text, refuseProtoKeys);
+    raw = text.trim() === '' ? {} : JSON.parse(text, refuseHostileValues);
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new AppError('INVALID_REQUEST', 'The body is not valid JSON.');
@@ -27,8 +28,17 @@ export function validated<S extends z.ZodType>(schema: S, raw: unknown, where: '
   return parsed.data;
 }
 
-/** `__proto__` in a body is never data: refuse it before any object is built from it. */
-function refuseProtoKeys(key: string, value: unknown): unknown {
+/**
+ * `__proto__` in a body is never data: refuse it before any object is built from it. Nor is text
+ * the database cannot keep (a NUL, a lone surrogate): a 400 naming the field, not a 500 later.
+ */
+function refuseHostileValues(key: string, value: unknown): unknown {
   if (key === '__proto__') throw new AppError('INVALID_REQUEST', 'The body has a "__proto__" key.');
+  if (!isStorableText(key) || (typeof value === 'string' && !isStorableText(value))) {
+    const field = JSON.stringify(key.slice(0, 40));
+    throw new AppError('INVALID_REQUEST', `The body's ${field} holds a NUL character or a lone surrogate.`, {
+      details: { fields: [{ field: key.slice(0, 40), message: 'must not hold a NUL character or a lone surrogate' }] },
+    });
+  }
   return value;
 }

@@ -4,6 +4,7 @@ import { AppError, toErrorBody } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { EmitEvent } from '../stream/events.ts';
 import type { ZohoApiFor } from '../zoho/get-zoho-api.ts';
+import { markOutcomeUnknown } from '../zoho/outcome-unknown.ts';
 import { ZohoApiError } from '../zoho/zoho-api-error.ts';
 import { backoffDelayMs, sleep } from './backoff.ts';
 import { classifyFailure } from './classify-failure.ts';
@@ -40,8 +41,8 @@ export interface ToolExecutorDeps extends ParamRepairDeps {
   defaults?: { timeoutMs?: number; maxAttempts?: number; retryBaseMs?: number };
 }
 
-/** The API a call runs against, or a function resolving it (so a missing connection becomes a failed result). */
-export type ApiSource<A extends ToolApp> = ToolApiFor<A> | (() => Promise<ToolApiFor<A>>);
+/** The API a call runs against, or a function resolving it by the call's signal (a missing connection is a failed result). */
+export type ApiSource<A extends ToolApp> = ToolApiFor<A> | ((signal: AbortSignal) => Promise<ToolApiFor<A>>);
 
 export function createToolExecutor(deps: ToolExecutorDeps) {
   const defaultTimeoutMs = deps.defaults?.timeoutMs ?? 60_000;
@@ -86,7 +87,7 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
       const valid = await repairs.validate(tool, params, signal);
       let current = valid.repair ? apply(0, valid.repair) : valid.params;
       sent = current;
-      const instance = typeof api === 'function' ? await api() : api;
+      const instance = typeof api === 'function' ? await api(signal) : api;
       userId = instance.userId;
       const client = instance.client as ClientFor<ToolApp>;
       const renamed = tool.app === 'crm' ? await repairs.fieldNames(tool, current, instance as ZohoApiFor<'crm'>, signal) : undefined;
@@ -98,9 +99,9 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
           return finish({ ok: true, callId, result, attempts });
         } catch (error) {
           if (options.signal?.aborted) throw new AppError('ABORTED', 'The call was cancelled.', { cause: error });
-          if (deadline.aborted) throw new AppError('TIMEOUT', `${toolName} did not finish within the time limit.`, { cause: error });
+          if (deadline.aborted) throw markOutcomeUnknown(new AppError('TIMEOUT', `${toolName} did not finish within the time limit.`, { cause: error }), tool.effect !== 'read');
           const kind = classifyFailure(error, tool.effect);
-          if (kind === 'fail' || attempts >= maxAttempts) throw error;
+          if (kind === 'fail' || attempts >= maxAttempts) throw markOutcomeUnknown(error, tool.effect !== 'read');
           if (kind === 'retry') {
             await waitBeforeRetry(error as ZohoApiError, attempts, signal, deadlineAt);
             continue;

@@ -27,7 +27,7 @@ export function createParamPreparer(deps: ParamRepairDeps & { timeoutMs?: number
       const valid = await repairs.validate(tool, params, signal);
       if (valid.repair) announce(valid.repair);
       if (tool.app !== 'crm') return { ok: true, params: valid.params };
-      const instance = typeof api === 'function' ? await api() : api;
+      const instance = typeof api === 'function' ? await api(signal) : api;
       const renamed = await repairs.fieldNames(tool, valid.params, instance as ZohoApiFor<'crm'>, signal);
       if (renamed) announce(renamed);
       return { ok: true, params: renamed?.params ?? valid.params };

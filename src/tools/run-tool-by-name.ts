@@ -27,7 +27,7 @@ export async function runToolByName(
 ): Promise<ToolOutcome> {
   const tool = deps.registry.get(name);
   if (!tool) throw new AppError('NOT_FOUND', `No tool named ${name}.`, { details: { tool: name } });
-  return deps.executeToolWithRepair(() => deps.getZohoApi(userId, tool.app), tool.app, name, params, options);
+  return deps.executeToolWithRepair((signal) => deps.getZohoApi(userId, tool.app, { signal }), tool.app, name, params, options);
 }
 
 /** The `action_required` event a failed call deserves, when the user can fix it by connecting Zoho. */

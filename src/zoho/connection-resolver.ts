@@ -21,18 +21,25 @@ export interface ConnectionResolverDeps {
   pollMs?: number;
 }
 
+/** A caller's own deadline or cancellation: it stops waiting for a refresh, the refresh goes on. */
+export interface WaitOptions {
+  signal?: AbortSignal;
+}
+
 export interface ConnectionResolver {
   /** The user's connection with a token valid for at least 120 s, refreshed and written back first if due. */
-  getZohoConnection(userId: string): Promise<ZohoConnection>;
+  getZohoConnection(userId: string, options?: WaitOptions): Promise<ZohoConnection>;
   /** Zoho rejected `connection`'s access token: refresh once (shared by every caller who saw that token). */
-  refreshAfterRejection(connection: ZohoConnection): Promise<ZohoConnection>;
+  refreshAfterRejection(connection: ZohoConnection, options?: WaitOptions): Promise<ZohoConnection>;
   markNeedsReconnect(connection: ZohoConnection): Promise<void>;
 }
 
 /**
  * The retrieval chain. One refresh request for any number of concurrent callers: in one process
  * through a shared promise per connection, across processes through a lease on the row that only
- * one instance can take; the others wait for the row to change.
+ * one instance can take; the others wait for the row to change. Each caller waits for the shared
+ * refresh only until its own signal (a tool call's deadline): the refresh itself goes on for the
+ * callers still waiting, and for the next ones, until it succeeds or its own timeout gives up.
  */
 export function createConnectionResolver(deps: ConnectionResolverDeps): ConnectionResolver {
   const now = deps.now ?? Date.now;
@@ -99,17 +106,28 @@ export function createConnectionResolver(deps: ConnectionResolverDeps): Connecti
   }
 
   return {
-    async getZohoConnection(userId) {
+    async getZohoConnection(userId, options = {}) {
       const connection = await deps.store.findCurrentForUser(userId);
       if (!connection) throw notConnected(deps.connectUrl);
       if (connection.status === 'needs_reconnect') throw reconnectRequired(deps.connectUrl);
-      return needsRefresh(connection) ? singleFlight(connection, false) : connection;
+      return needsRefresh(connection) ? untilAborted(singleFlight(connection, false), options.signal) : connection;
     },
-    refreshAfterRejection: (connection) => singleFlight(connection, true),
+    refreshAfterRejection: (connection, options = {}) => untilAborted(singleFlight(connection, true), options.signal),
     async markNeedsReconnect(connection) {
       await deps.store.markNeedsReconnect(connection.id);
     },
   };
+}
+
+/** `shared`'s outcome, or `signal`'s reason once it aborts first; `shared` goes on either way. */
+function untilAborted<T>(shared: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return shared;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 export function notConnected(connectUrl: string): AppError {

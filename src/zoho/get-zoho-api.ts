@@ -1,4 +1,5 @@
 import { AppError } from '../errors.ts';
+import type { CircuitBreakers } from './circuit-breaker.ts';
 import type { ConnectionResolver } from './connection-resolver.ts';
 import { reconnectRequired } from './connection-resolver.ts';
 import type { ConnectionStore, ZohoConnection } from './connection-store.ts';
@@ -30,12 +31,15 @@ export interface ZohoApiFactoryDeps {
   overrides: HostOverrides;
   connectUrl: string;
   fetch?: typeof fetch;
+  breakers?: CircuitBreakers;
   timeoutMs?: number;
 }
 
 export interface GetZohoApiOptions {
   /** Called each time a request reaches Zoho. */
   onRequest?: (request: ZohoRequest) => void;
+  /** The call's deadline or cancellation: waiting for a token refresh (or the Desk org lookup) ends there. */
+  signal?: AbortSignal;
 }
 
 /** `getZohoApi(userId, appType)`: the user's CRM or Desk client, built on a fresh-enough token. */
@@ -44,8 +48,8 @@ export function createZohoApiFactory(deps: ZohoApiFactoryDeps) {
     let current = initial;
     return {
       accessToken: () => current.accessToken,
-      async refreshAfterRejection(rejected) {
-        if (current.accessToken === rejected) current = await deps.resolver.refreshAfterRejection(current);
+      async refreshAfterRejection(rejected, signal) {
+        if (current.accessToken === rejected) current = await deps.resolver.refreshAfterRejection(current, { signal });
         return current.accessToken;
       },
       async markNeedsReconnect() {
@@ -59,30 +63,34 @@ export function createZohoApiFactory(deps: ZohoApiFactoryDeps) {
     resolveDataCentre(toDcCode(connection.dc), deps.overrides);
 
   async function getZohoApi<A extends AppType>(userId: string, appType: A, options: GetZohoApiOptions = {}): Promise<ZohoApiFor<A>> {
-    const connection = await deps.resolver.getZohoConnection(userId);
-    const common = { fetch: deps.fetch, timeoutMs: deps.timeoutMs, onRequest: options.onRequest, tokens: tokenSourceFor(connection) };
+    const connection = await deps.resolver.getZohoConnection(userId, { signal: options.signal });
+    const common = { fetch: deps.fetch, breakers: deps.breakers, timeoutMs: deps.timeoutMs, onRequest: options.onRequest, tokens: tokenSourceFor(connection) };
     const base = { appType, connectionId: connection.id, userId, dc: connection.dc };
     if (appType === 'crm') {
       const http = createZohoHttp({ ...common, app: 'crm', baseUrl: `${connection.apiDomain}/crm/v8` });
       return { ...base, client: createCrmClient(http) } as ZohoApiFor<A>;
     }
-    const orgId = connection.deskOrgId ?? (await discoverDeskOrgId(connection, common));
+    const orgId = connection.deskOrgId ?? (await discoverDeskOrgId(connection, common, options.signal));
     const http = createZohoHttp({ ...common, app: 'desk', baseUrl: `${hostsOf(connection).deskUrl}/api/v1`, headers: { orgId } });
     return { ...base, client: createDeskClient(http) } as ZohoApiFor<A>;
   }
 
   /** `GET {desk}/api/v1/organizations` (the one Desk call without an `orgId` header): the orgs this token can use. */
-  async function listOrganizations(connection: ZohoConnection, common: Omit<ZohoHttpOptions, 'app' | 'baseUrl'>): Promise<DeskOrganization[]> {
+  async function listOrganizations(
+    connection: ZohoConnection, common: Omit<ZohoHttpOptions, 'app' | 'baseUrl'>, signal?: AbortSignal,
+  ): Promise<DeskOrganization[]> {
     const http = createZohoHttp({ ...common, app: 'desk', baseUrl: `${hostsOf(connection).deskUrl}/api/v1` });
-    const body = await http<{ data?: Array<{ id?: unknown; companyName?: unknown }> }>({ method: 'GET', path: '/organizations' });
+    const body = await http<{ data?: Array<{ id?: unknown; companyName?: unknown }> }>({ method: 'GET', path: '/organizations', signal });
     return (body?.data ?? [])
       .filter((o) => o.id !== undefined && o.id !== null && String(o.id) !== '')
       .map((o) => ({ id: String(o.id), ...(typeof o.companyName === 'string' ? { name: o.companyName } : {}) }));
   }
 
   /** No stored Desk org id: take the first organization Zoho lists, and keep it. */
-  async function discoverDeskOrgId(connection: ZohoConnection, common: Omit<ZohoHttpOptions, 'app' | 'baseUrl'>): Promise<string> {
-    const [first] = await listOrganizations(connection, common);
+  async function discoverDeskOrgId(
+    connection: ZohoConnection, common: Omit<ZohoHttpOptions, 'app' | 'baseUrl'>, signal?: AbortSignal,
+  ): Promise<string> {
+    const [first] = await listOrganizations(connection, common, signal);
     if (!first) {
       throw new AppError('ZOHO_NOT_CONNECTED', 'This Zoho account has no Zoho Desk organization.', {
         details: { connectUrl: deps.connectUrl, method: 'POST', reason: 'no_desk_org' },
@@ -95,7 +103,7 @@ export function createZohoApiFactory(deps: ZohoApiFactoryDeps) {
   /** The Desk orgs the user's token can use (the doctor checks the stored one is among them). */
   async function listDeskOrganizations(userId: string): Promise<DeskOrganization[]> {
     const connection = await deps.resolver.getZohoConnection(userId);
-    return listOrganizations(connection, { fetch: deps.fetch, timeoutMs: deps.timeoutMs, tokens: tokenSourceFor(connection) });
+    return listOrganizations(connection, { fetch: deps.fetch, breakers: deps.breakers, timeoutMs: deps.timeoutMs, tokens: tokenSourceFor(connection) });
   }
 
   return { getZohoApi, listDeskOrganizations };

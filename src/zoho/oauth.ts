@@ -125,6 +125,8 @@ export class ZohoOAuth {
     try {
       return await doFetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000) });
     } catch (cause) {
+      // An open circuit breaker (compose wraps this fetch) already says why, with Retry-After.
+      if (cause instanceof AppError) throw cause;
       throw new AppError('ZOHO_UNAVAILABLE', 'Zoho accounts could not be reached.', { cause });
     }
   }

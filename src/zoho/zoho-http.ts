@@ -1,4 +1,5 @@
 import { AppError } from '../errors.ts';
+import type { CircuitBreakers } from './circuit-breaker.ts';
 import { ZohoApiError, type ZohoApp } from './zoho-api-error.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -16,8 +17,8 @@ export interface ZohoRequest {
 /** Where the HTTP layer gets tokens: the connection's, refreshed once when Zoho rejects one. */
 export interface TokenSource {
   accessToken(): string;
-  /** Called after a 401 for `rejectedToken`; returns the token to retry with. */
-  refreshAfterRejection(rejectedToken: string): Promise<string>;
+  /** Called after a 401 for `rejectedToken`; returns the token to retry with (the wait ends at `signal`). */
+  refreshAfterRejection(rejectedToken: string, signal?: AbortSignal): Promise<string>;
   /** A second 401 after a refresh: the connection needs the user to connect again. */
   markNeedsReconnect(): Promise<never>;
 }
@@ -29,6 +30,8 @@ export interface ZohoHttpOptions {
   /** Extra headers on every request (Desk's `orgId`). */
   headers?: Record<string, string>;
   fetch?: typeof fetch;
+  /** The instance's breakers per Zoho host: an open one answers at once instead of sending. */
+  breakers?: CircuitBreakers;
   timeoutMs?: number;
   /** Called each time a request reaches Zoho (a tool's attempt counter listens here). */
   onRequest?: (request: ZohoRequest) => void;
@@ -41,12 +44,13 @@ const TOKEN_REJECTED = new Set(['INVALID_TOKEN', 'INVALID_OAUTHTOKEN', 'AUTHENTI
 
 /**
  * The one transport under the CRM and Desk clients: base URL, `Zoho-oauthtoken` header, one
- * refresh-and-retry on a rejected token, a per-request timeout, and Zoho errors as ZohoApiError.
+ * refresh-and-retry on a rejected token, a per-request timeout, the host's circuit breaker, and
+ * Zoho errors as ZohoApiError.
  * Retries for 429/5xx live one layer up (executeToolWithRepair), so they happen in one place.
  * Answers with no body (204, 304) resolve to null.
  */
 export function createZohoHttp(options: ZohoHttpOptions): ZohoHttp {
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.breakers ? options.breakers.wrap(options.app, options.fetch) : options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   async function send(request: ZohoRequest, token: string): Promise<Response> {
@@ -69,6 +73,8 @@ export function createZohoHttp(options: ZohoHttpOptions): ZohoHttp {
       });
     } catch (cause) {
       if (request.signal?.aborted) throw new AppError('ABORTED', 'The call was cancelled.', { cause });
+      // An open circuit answered without sending: nothing to retry, nothing that may have applied.
+      if (cause instanceof AppError) throw cause;
       const timedOut = (cause as Error)?.name === 'TimeoutError';
       const refused = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(String((cause as any)?.cause?.code ?? ''));
       throw new ZohoApiError({
@@ -87,7 +93,7 @@ export function createZohoHttp(options: ZohoHttpOptions): ZohoHttp {
     let response = await send(req, token);
     let body = await readBody(response);
     if (response.status === 401 && TOKEN_REJECTED.has(errorCodeOf(body) ?? 'INVALID_TOKEN')) {
-      token = await options.tokens.refreshAfterRejection(token);
+      token = await options.tokens.refreshAfterRejection(token, req.signal);
       response = await send(req, token);
       body = await readBody(response);
       if (response.status === 401 && TOKEN_REJECTED.has(errorCodeOf(body) ?? 'INVALID_TOKEN')) {

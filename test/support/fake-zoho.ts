@@ -138,11 +138,11 @@ export async function startFakeZoho(options: FakeZohoOptions = {}): Promise<Fake
     const fault = takeFault(r);
     if (fault) {
       if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.applyFirst) await route(r);
       if (fault.drop) {
         req.socket.destroy();
         return;
       }
-      if (fault.applyFirst) await route(r);
       if (fault.status !== undefined) {
         send(res, { status: fault.status, ...(fault.body !== undefined ? { body: fault.body } : {}), ...(fault.headers ? { headers: fault.headers } : {}) });
         return;

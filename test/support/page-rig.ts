@@ -44,17 +44,17 @@ async function freePort(): Promise<number> {
 
 export async function startPageRig(options: { chromium: string; artifacts: URL; users: Array<{ zuid: string; email: string }> }): Promise<PageRig> {
   mkdirSync(options.artifacts, { recursive: true });
-  // The proxy's port is chosen first: Zoho sends the browser back to the registered redirect URI.
-  const proxyPort = await freePort();
-  const base = `http://127.0.0.1:${proxyPort}`;
+  // The proxy comes first (it connects on demand): Zoho sends the browser back to the registered redirect URI.
+  const runtimePort = await freePort();
+  const proxy = await startTcpProxy({ port: runtimePort });
+  const base = `http://127.0.0.1:${proxy.port}`;
   const zoho = await startFakeZoho({ redirectUri: `${base}/auth/zoho/callback` });
   for (const u of options.users) zoho.addUser({ zuid: u.zuid, email: u.email, orgId: '9001', deskOrgIds: ['555'] });
   const llm = await startFakeOpenRouter();
   const db = testDatabases()[0]!.create();
   const t = await startTestRuntime({ fake: zoho, database: db.options, env: { OPENROUTER_API_KEY: llm.apiKey, OPENROUTER_BASE_URL: llm.baseURL } });
-  const server = serve({ fetch: t.runtime.app.fetch, port: 0, hostname: '127.0.0.1' });
+  const server = serve({ fetch: t.runtime.app.fetch, port: runtimePort, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const proxy = await startTcpProxy((server.address() as AddressInfo).port, proxyPort);
 
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({

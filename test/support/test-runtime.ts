@@ -18,6 +18,8 @@ export interface TestRuntimeOptions {
   now?: () => number;
   /** Base of the retry back-off (tests keep it short). */
   retryBaseMs?: number;
+  /** How long an open Zoho circuit breaker answers by itself (default 2 s). */
+  circuitOpenMs?: number;
   heartbeatMs?: number;
   maxSteps?: number;
   /** Share a key between instances that share a database. */
@@ -59,6 +61,7 @@ export async function startTestRuntime(options: TestRuntimeOptions): Promise<Tes
     fetch: options.fetch,
     now: options.now,
     retryBaseMs: options.retryBaseMs ?? 5,
+    circuitOpenMs: options.circuitOpenMs,
     heartbeatMs: options.heartbeatMs,
     maxSteps: options.maxSteps,
     llmMaxRetries: 0,

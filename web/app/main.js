@@ -7,9 +7,11 @@ import { createChat } from './chat.js';
 import { createComposer } from './composer.js';
 import { createConnectionsPanel } from './connections.js';
 import { createConversationList } from './conversation-list.js';
+import { screenshotOf } from './screenshot.js';
 import { createScroller } from './scroller.js';
 import { closeTopSheet, createSheet } from './sheet.js';
 import { clearLocalData } from './storage.js';
+import { registerResultRenderer } from './tool-part.js';
 
 const $ = (id) => document.getElementById(id);
 const devLoginOn = document.body.dataset.devLogin === 'on';
@@ -25,6 +27,7 @@ configureApi({
   },
 });
 setAnnouncer($('announcer'));
+registerResultRenderer('browser_navigate_and_screenshot', screenshotOf);
 
 const behind = () => [$('topbar'), $('sidebar'), $('chat')];
 const backdrop = $('backdrop');

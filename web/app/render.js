@@ -4,6 +4,7 @@
 import { plainWords } from './api.js';
 import { h } from './dom.js';
 import { approvalBox, connectBox } from './action-boxes.js';
+import { browserLoginAction } from './browser-login.js';
 import { answerText, toolPartOf } from './answer-state.js';
 import { renderMarkdown } from './markdown.js';
 import { copyButton } from './copy.js';
@@ -14,7 +15,7 @@ const EXAMPLES = ['Which Zoho CRM organisation am I connected to?', 'Find the co
 
 /**
  * `root` gets the messages. `handlers`: busy(), isLast(message), decide(message, part, decision),
- * connect(code), rerun(message), useExample(text).
+ * connect(code), rerun(message), send(text), useExample(text).
  */
 export function createMessageView(root, handlers) {
   const views = new Map(); // message id → { el, partEls }
@@ -79,6 +80,11 @@ export function createMessageView(root, handlers) {
       const ask = m.parts.find((p) => p.kind === 'action' && p.code === 'approval_required' && p.callId === part.callId);
       const approval = ask ? approvalBox(ask, { busy: handlers.busy(), withParams: false, onDecide: (decision) => handlers.decide(m, ask, decision) }) : null;
       renderToolPart(part, el, { approval, decision: ask?.resolved });
+    } else if (part.kind === 'action' && part.code === 'browser_login_required') {
+      el.className = 'action';
+      el.replaceChildren(browserLoginAction(part, {
+        retry: () => (handlers.isLast(m) ? handlers.rerun(m) : handlers.send('I have signed in to Zoho in the browser; please try again.')),
+      }));
     } else if (part.kind === 'action') {
       el.className = '';
       el.replaceChildren(connectBox(part, { busy: handlers.busy(), isLast: handlers.isLast(m), onConnect: handlers.connect, onAskAgain: () => handlers.rerun(m) }));

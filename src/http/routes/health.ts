@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { AppError } from '../../errors.ts';
+import { databaseUnavailable } from '../../db/database-errors.ts';
 
 /** `GET /health`: `{"status":"ok"}` once the database answers, 503 otherwise. */
 export function healthRoutes(ping: () => Promise<void>) {
@@ -7,7 +7,7 @@ export function healthRoutes(ping: () => Promise<void>) {
     try {
       await ping();
     } catch (cause) {
-      throw new AppError('DATABASE_UNAVAILABLE', 'The database does not answer.', { cause, retryAfter: 5 });
+      throw databaseUnavailable('The database does not answer.', cause);
     }
     return c.json({ status: 'ok' });
   });

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { asDatabaseOutage } from '../../db/database-errors.ts';
 import { statusOf, toErrorBody } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { toConnectionView } from '../../zoho/connection-view.ts';
@@ -22,7 +23,8 @@ export function oauthCallbackRoutes(deps: { flow: ConnectFlow; logger: Logger })
       const view = toConnectionView(connection);
       if (wantsJson(c)) return c.json({ ok: true, connection: view });
       return c.html(page('Zoho is connected', `Your Zoho account${view.email ? ` ${escapeHtml(view.email)}` : ''} (${escapeHtml(view.dc)}) is connected. You can close this window.`), 200);
-    } catch (error) {
+    } catch (thrown) {
+      const error = asDatabaseOutage(thrown);
       logError(deps.logger, error, { path: '/auth/zoho/callback' });
       const body = toErrorBody(error);
       const status = statusOf(error) as 400;

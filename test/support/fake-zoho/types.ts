@@ -31,9 +31,9 @@ export interface Fault {
   body?: unknown;
   headers?: Record<string, string>;
   delayMs?: number;
-  /** Destroy the socket without answering. */
+  /** Destroy the socket without answering (with applyFirst: after doing the operation, as when an answer is lost). */
   drop?: boolean;
-  /** Perform the real operation, THEN answer with the fault. */
+  /** Perform the real operation, THEN answer with the fault (or drop the connection). */
   applyFirst?: boolean;
 }
 
