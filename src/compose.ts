@@ -14,6 +14,7 @@ import { OAuthStateStore } from './zoho/oauth-state.ts';
 import { allTools } from '../tools/index.ts';
 import { toolRoutes } from './http/routes/tools.ts';
 import { chatRoutes } from './http/routes/chat.ts';
+import { conversationRoutes } from './http/routes/conversations.ts';
 import { PendingRunStore } from './agent/approvals/pending-run-store.ts';
 import { ConversationStore } from './agent/conversation-store.ts';
 import { createRunLog } from './agent/run-log.ts';
@@ -149,6 +150,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     webRoutes: webRoutes({ jwtSecret: config.auth.jwtSecret, devLogin: config.env !== 'production' })
       .route('/browser-login', liveViewRoutes({ browser, heartbeatMs: parts.heartbeatMs })),
     apiRoutes: [
+      { path: '/conversations', routes: conversationRoutes({ conversations, pendingRuns, registry }) },
       { path: '/tools', routes: toolRoutes({ ...toolDeps, rateLimiter, logger: parts.logger, heartbeatMs: parts.heartbeatMs, unavailable: unavailableTools }) },
       { path: '/browser', routes: browserRoutes({ browser, rateLimiter }) },
       {

@@ -55,6 +55,8 @@ export interface AgentRequest {
   model?: string;
   /** The client's conversation: the server keeps its transcript, and a new message cancels its paused runs. */
   conversationId?: string;
+  /** Re-run the conversation's last turn instead of adding the body's last message again (open-conversation.ts). */
+  regenerate?: boolean;
 }
 
 /** The state of a run between steps; also what a paused run stores. */
@@ -74,7 +76,7 @@ export interface RunState {
 export async function runAgent(deps: AgentDeps, request: AgentRequest, emit: EmitEvent, signal: AbortSignal): Promise<void> {
   if (!deps.llm) throw new AppError('LLM_NOT_CONFIGURED', 'OPENROUTER_API_KEY is not set on the server.');
   const { messages, persisted } = request.conversationId
-    ? await openConversation(deps, request.userId, request.conversationId, request.messages)
+    ? await openConversation(deps, request.userId, request.conversationId, request.messages, request.regenerate)
     : { messages: [...request.messages], persisted: 0 };
   const state: RunState = {
     id: randomUUID(), userId: request.userId, model: request.model ?? deps.defaultModel, conversationId: request.conversationId, messages, persisted, steps: 0,

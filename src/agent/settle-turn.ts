@@ -4,13 +4,14 @@ import type { EmitEvent } from '../stream/events.ts';
 import { capResult } from '../tools/cap-result.ts';
 import { actionFor } from '../tools/run-tool-by-name.ts';
 import type { ToolApp } from '../tools/define-tool.ts';
+import { summarizeCall } from '../tools/summarize-call.ts';
 import { approvalRequest } from './approvals/approval-request.ts';
 import { hashParams } from './approvals/params-hash.ts';
 import type { PausedCall } from './approvals/pending-run-store.ts';
 import { persistTranscript } from './persist-transcript.ts';
 import type { AgentDeps, RunState } from './run-agent.ts';
 import { wrapToolOutput } from './system-prompt.ts';
-import { toolMessage, type TurnCall } from './transcript.ts';
+import { parseArguments, toolMessage, type TurnCall } from './transcript.ts';
 
 /**
  * Settles one turn's tool calls. Reads run at once, concurrently. A write or destructive call is
@@ -22,7 +23,10 @@ export async function settleTurn(
   deps: AgentDeps, state: RunState, calls: TurnCall[], emit: EmitEvent, signal: AbortSignal,
 ): Promise<{ paused: boolean; toolMessages: ChatCompletionToolMessageParam[] }> {
   const parsed = calls.map((call) => ({ call, params: parseArguments(call.arguments), tool: deps.registry.get(call.name) }));
-  for (const { call, params } of parsed) emit({ type: 'tool_call', data: { callId: call.callId, tool: call.name, params } });
+  for (const { call, params, tool } of parsed) {
+    const summary = summarizeCall(tool, params);
+    emit({ type: 'tool_call', data: { callId: call.callId, tool: call.name, params, ...(summary ? { summary } : {}) } });
+  }
   const needsApproval = (p: (typeof parsed)[number]) => !deps.autoApproveWrites && p.tool !== undefined && p.tool.effect !== 'read';
   const settled = await Promise.all(parsed.map(async (p): Promise<{ content: string } | { ask: Record<string, unknown> }> => {
     if (!needsApproval(p)) return { content: (await runCall(deps, state, p.call, p.params, emit, signal)).content };
@@ -87,13 +91,3 @@ function failedCall(call: TurnCall, error: AppError, attempts: number, emit: Emi
 const failureContent = (tool: string, error: AppError) => wrapToolOutput(tool, JSON.stringify({ ok: false, error: toErrorBody(error) }));
 
 const appOf = (deps: AgentDeps, name: string): ToolApp => deps.registry.get(name)?.app ?? (name.startsWith('desk_') ? 'desk' : 'crm');
-
-/** An empty argument string means `{}`; text that is not JSON is passed on for the repair steps to judge. */
-function parseArguments(text: string): unknown {
-  if (!text.trim()) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}

@@ -24,3 +24,17 @@ export function wrapToolOutput(tool: string, text: string): string {
   const safe = text.replaceAll('</tool_output>', '<\\/tool_output>');
   return `<tool_output tool="${tool}">\n${safe}\n</tool_output>`;
 }
+
+/** The text `wrapToolOutput` wrapped, without the wrapper and capResult's `[truncated: ...]` note. */
+export function toolOutputBody(content: string): string {
+  return content.replace(/^<tool_output[^>]*>\n/, '').replace(/\n<\/tool_output>$/, '').replace(/\n\[truncated:[^\]]*\]$/, '');
+}
+
+/** What `wrapToolOutput` wrapped, parsed back; undefined when it is not JSON. */
+export function unwrapToolOutput(content: string): unknown {
+  try {
+    return JSON.parse(toolOutputBody(content)); // an escaped `<\/tool_output>` inside is a JSON escape for `/`
+  } catch {
+    return undefined;
+  }
+}

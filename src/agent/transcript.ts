@@ -46,6 +46,16 @@ export function assistantTurn(text: string, calls: TurnCall[], reasoning: Reason
   } as ChatCompletionAssistantMessageParam;
 }
 
+/** A call's argument text as params: an empty string means `{}`; text that is not JSON is passed on for the repair steps to judge. */
+export function parseArguments(text: string): unknown {
+  if (!text?.trim()) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 export const toolMessage = (toolCallId: string, content: string): ChatCompletionToolMessageParam => ({ role: 'tool', tool_call_id: toolCallId, content });
 
 /**

@@ -13,10 +13,15 @@ export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): 
     if (error instanceof AppError) throw error;
     throw new AppError('INVALID_REQUEST', 'The body is not valid JSON.');
   }
+  return validated(schema, raw, 'body');
+}
+
+/** Checks a body, query or path against a schema; a 400 naming each bad field otherwise. */
+export function validated<S extends z.ZodType>(schema: S, raw: unknown, where: 'body' | 'query' | 'path'): z.infer<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
-    throw new AppError('INVALID_REQUEST', `Invalid body: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, {
+    const fields = parsed.error.issues.map((i) => ({ field: i.path.join('.') || `(${where})`, message: i.message }));
+    throw new AppError('INVALID_REQUEST', `Invalid ${where}: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, {
       details: { fields },
     });
   }

@@ -6,7 +6,11 @@ const errorBody = z.object({ code: z.string(), message: z.string(), details: z.r
 export const runEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), data: z.object({ message: z.string(), tool: z.string(), callId: z.string() }) }),
   z.object({ type: z.literal('text'), data: z.object({ delta: z.string() }) }),
-  z.object({ type: z.literal('tool_call'), data: z.object({ callId: z.string(), tool: z.string(), params: z.unknown() }) }),
+  z.object({
+    type: z.literal('tool_call'),
+    // summary: the tool's own sentence for the call ("Search Leads for ada@example.com."), where it has one.
+    data: z.object({ callId: z.string(), tool: z.string(), params: z.unknown(), summary: z.string().optional() }),
+  }),
   z.object({
     type: z.literal('repair'),
     data: z.object({ callId: z.string(), tool: z.string(), attempt: z.number(), reason: z.string(), error: z.string(), params: z.unknown() }),

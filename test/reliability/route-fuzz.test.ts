@@ -48,6 +48,13 @@ const ROUTES: Record<string, (r: Random) => FuzzRequest> = {
     path: '/api/chat',
     body: hostileBody(r, mutate(r, { messages: [{ role: 'user', content: hostileString(r) || 'hello' }], model: 'openai/gpt-4.1-mini' })),
   }),
+  listConversations: (r) => ({ method: 'GET', path: `/api/conversations${r.chance(0.5) ? `?limit=${hostileSegment(r)}` : ''}` }),
+  conversation: (r) => ({ method: r.pick(['GET', 'DELETE']), path: `/api/conversations/${r.chance(0.2) ? '%00' : hostileSegment(r)}` }),
+  regenerate: (r) => ({
+    method: 'POST',
+    path: '/api/chat',
+    body: hostileBody(r, mutate(r, { conversationId: 'c-1', regenerate: true, messages: [{ role: 'user', content: hostileString(r) || 'hello' }] })),
+  }),
   approvals: (r) => ({ method: 'POST', path: '/api/chat/approvals', body: hostileBody(r, mutate(r, { callId: r.chance(0.3) ? '\u0000' : hostileString(r), decision: 'approve', paramsHash: hostileString(r) })) }),
   browserLogin: (r) => ({
     method: 'POST',

@@ -35,4 +35,5 @@ export const crmCoqlQuery = defineTool({
     const body = await client.coqlQuery(p.query, { signal });
     return { records: body?.data ?? [], info: body?.info ?? { count: 0, more_records: false } };
   },
+  summarize: (p) => `Run a COQL query: ${p.query.length > 120 ? `${p.query.slice(0, 117)}...` : p.query}`,
 });

@@ -15,4 +15,5 @@ export const crmGetCurrentUser = defineTool({
     const user = body?.users?.[0];
     return user ? { user } : { found: false };
   },
+  summarize: () => 'Read your Zoho CRM user.',
 });

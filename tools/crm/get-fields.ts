@@ -31,4 +31,5 @@ export const crmGetFields = defineTool({
       })),
     };
   },
+  summarize: (p) => `Read the fields of ${p.module} in Zoho CRM.`,
 });

@@ -15,4 +15,5 @@ export const crmGetOrg = defineTool({
     const org = body?.org?.[0];
     return org ? { org } : { found: false };
   },
+  summarize: () => 'Read your Zoho CRM organization.',
 });

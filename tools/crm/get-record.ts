@@ -18,4 +18,5 @@ export const crmGetRecord = defineTool({
     const record = body?.data?.[0];
     return record ? { record } : { found: false, module: p.module, id: p.id };
   },
+  summarize: (p) => `Read the ${p.module} record ${p.id}.`,
 });

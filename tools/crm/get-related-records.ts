@@ -38,4 +38,5 @@ export const crmGetRelatedRecords = defineTool({
     );
     return { records: body?.data ?? [], info: body?.info ?? { count: 0, more_records: false } };
   },
+  summarize: (p) => `List the ${p.relatedList} of the ${p.module} record ${p.id}.`,
 });

@@ -30,4 +30,5 @@ export const crmListModules = defineTool({
         })),
     };
   },
+  summarize: () => 'List the Zoho CRM modules.',
 });

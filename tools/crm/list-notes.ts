@@ -36,4 +36,5 @@ export const crmListNotes = defineTool({
         : await client.listNotes(query, { signal });
     return { notes: body?.data ?? [], info: body?.info ?? { count: 0, more_records: false } };
   },
+  summarize: (p) => (p.module && p.recordId ? `List the notes of the ${p.module} record ${p.recordId}.` : 'List the notes in Zoho CRM.'),
 });

@@ -40,4 +40,5 @@ export const crmListRecords = defineTool({
     );
     return { records: body?.data ?? [], info: body?.info ?? { count: 0, more_records: false } };
   },
+  summarize: (p) => `List ${p.module} records${p.sortBy ? ` by ${p.sortBy}` : ''}${p.page && p.page > 1 ? `, page ${p.page}` : ''}.`,
 });

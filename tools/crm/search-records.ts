@@ -38,4 +38,5 @@ export const crmSearchRecords = defineTool({
     );
     return { records: body?.data ?? [], info: body?.info ?? { count: 0, more_records: false } };
   },
+  summarize: (p) => `Search ${p.module} for ${p.email ?? p.phone ?? p.word ?? p.criteria}.`,
 });

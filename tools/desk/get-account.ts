@@ -15,4 +15,5 @@ export const deskGetAccount = defineTool({
     const account = await client.getAccount(p.accountId, { signal });
     return account ? { account } : { found: false, accountId: p.accountId };
   },
+  summarize: (p) => `Read the Zoho Desk account ${p.accountId}.`,
 });

@@ -15,4 +15,5 @@ export const deskGetContact = defineTool({
     const contact = await client.getContact(p.contactId, { signal });
     return contact ? { contact } : { found: false, contactId: p.contactId };
   },
+  summarize: (p) => `Read the Zoho Desk contact ${p.contactId}.`,
 });

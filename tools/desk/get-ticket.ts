@@ -16,4 +16,5 @@ export const deskGetTicket = defineTool({
     const ticket = await client.getTicket(p.ticketId, {}, { signal });
     return ticket ? { ticket } : { found: false, ticketId: p.ticketId };
   },
+  summarize: (p) => `Read Zoho Desk ticket ${p.ticketId}.`,
 });

@@ -19,4 +19,5 @@ export const deskListAccounts = defineTool({
     const body = await client.listAccounts({ from: p.from, limit: p.limit }, { signal });
     return { accounts: body?.data ?? [] };
   },
+  summarize: () => 'List Zoho Desk accounts.',
 });

@@ -20,4 +20,5 @@ export const deskListAgents = defineTool({
     const body = await client.listAgents({ from: p.from, limit: p.limit }, { signal });
     return { agents: body?.data ?? [] };
   },
+  summarize: () => 'List Zoho Desk agents.',
 });

@@ -15,4 +15,5 @@ export const deskListDepartments = defineTool({
     const body = await client.listDepartments({ limit: 100 }, { signal });
     return { departments: body?.data ?? [] };
   },
+  summarize: () => 'List Zoho Desk departments.',
 });

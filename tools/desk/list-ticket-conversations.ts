@@ -23,4 +23,5 @@ export const deskListTicketConversations = defineTool({
     const body = await client.listTicketConversations(p.ticketId, { from: p.from, limit: p.limit }, { signal });
     return { conversations: body?.data ?? [] };
   },
+  summarize: (p) => `List the conversations of Zoho Desk ticket ${p.ticketId}.`,
 });

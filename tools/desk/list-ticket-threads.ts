@@ -23,4 +23,5 @@ export const deskListTicketThreads = defineTool({
     const body = await client.listTicketThreads(p.ticketId, { from: p.from, limit: p.limit }, { signal });
     return { threads: body?.data ?? [] };
   },
+  summarize: (p) => `List the threads of Zoho Desk ticket ${p.ticketId}.`,
 });

@@ -24,4 +24,5 @@ export const deskListTickets = defineTool({
     const body = await client.listTickets({ departmentId: p.departmentId, status: p.status, from: p.from, limit: p.limit }, { signal });
     return { tickets: body?.data ?? [] };
   },
+  summarize: (p) => `List ${p.status ? `${p.status} ` : ''}Zoho Desk tickets${p.departmentId ? ` in department ${p.departmentId}` : ''}.`,
 });

@@ -33,4 +33,5 @@ export const deskSearchContacts = defineTool({
     );
     return { contacts: body?.data ?? [], ...(typeof body?.count === 'number' ? { count: body.count } : {}) };
   },
+  summarize: (p) => `Search Zoho Desk contacts for ${[p.fullName ?? [p.firstName, p.lastName].filter(Boolean).join(' '), p.email, p.phone, p.accountName].filter(Boolean).join(', ') || 'everyone'}.`,
 });

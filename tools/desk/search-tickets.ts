@@ -35,4 +35,5 @@ export const deskSearchTickets = defineTool({
     );
     return { tickets: body?.data ?? [], ...(typeof body?.count === 'number' ? { count: body.count } : {}) };
   },
+  summarize: (p) => `Search Zoho Desk tickets for ${[p.ticketNumber && `#${p.ticketNumber}`, p.subject, p.email, p.status, p.priority].filter(Boolean).join(', ')}.`,
 });

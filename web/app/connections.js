@@ -20,11 +20,12 @@ const dcName = (code) => {
 };
 
 /**
- * `root` gets the panel; `onChange(connections)` runs after each load.
+ * `root` gets the panel; `onChange(connections)` runs after each load, `onConnected(connection)`
+ * once a connect round trip added or renewed one, `onClose()` from the panel's close control.
  * Connecting opens Zoho's consent page in a popup (the same window when popups are blocked); the list
  * reloads when the popup comes back to our callback page or is closed.
  */
-export function createConnectionsPanel(root, { onChange }) {
+export function createConnectionsPanel(root, { onChange, onConnected = () => {}, onClose }) {
   let connections = [];
   let loaded = false;
   let busy = false;
@@ -41,8 +42,9 @@ export function createConnectionsPanel(root, { onChange }) {
   const connectButton = h('button', { class: 'btn btn-primary', type: 'submit', id: 'connect-zoho' }, 'Connect Zoho');
   root.replaceChildren(
     h('div', { class: 'panel-head' },
-      h('h2', {}, 'Zoho connections'),
-      h('button', { class: 'btn btn-ghost btn-small', type: 'button', title: 'Reload the list', onclick: () => refresh() }, 'Refresh')),
+      h('h2', { id: 'connections-title' }, 'Zoho connections'),
+      h('button', { class: 'btn btn-ghost btn-small', type: 'button', id: 'refresh-connections', title: 'Reload the list', onclick: () => refresh() }, 'Refresh'),
+      onClose ? h('button', { class: 'btn btn-ghost btn-small close-sheet', type: 'button', 'aria-label': 'Close Zoho connections', onclick: onClose }, '\u00d7') : null),
     list,
     h('form', { class: 'connect-form', onsubmit: (e) => { e.preventDefault(); connect(dcSelect.value); } },
       h('label', { for: 'dc-select' }, 'Data centre'),
@@ -147,7 +149,10 @@ export function createConnectionsPanel(root, { onChange }) {
       const before = new Set(connections.map((c) => `${c.id}:${c.status}:${c.updatedAt}`));
       await refresh();
       const changed = connections.find((c) => !before.has(`${c.id}:${c.status}:${c.updatedAt}`));
-      if (changed) setNote(`Connected ${changed.email ?? `Zoho user ${changed.zohoUserId}`} (${dcName(changed.dc)}).`, 'ok');
+      if (changed) {
+        setNote(`Connected ${changed.email ?? `Zoho user ${changed.zohoUserId}`} (${dcName(changed.dc)}).`, 'ok');
+        onConnected(changed);
+      }
       else if (outcome.closed) setNote('The Zoho window was closed before connecting.');
       else setNote(`${outcome.heading}. ${outcome.message}`, 'error');
     }, 400);

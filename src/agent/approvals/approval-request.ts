@@ -1,4 +1,5 @@
 import type { ToolRegistry } from '../../tools/registry.ts';
+import { summarizeCall } from '../../tools/summarize-call.ts';
 import type { TranscriptMessage, TurnCall } from '../transcript.ts';
 import { knownNames } from './known-names.ts';
 import { hashParams } from './params-hash.ts';
@@ -14,7 +15,7 @@ export function approvalRequest(
 ): PausedCall {
   const tool = registry.get(call.name);
   const names = knownNames(transcript, params);
-  let summary = tool?.summarize?.(params as never) ?? `Run ${call.name}.`;
+  let summary = summarizeCall(tool, params) ?? `Run ${call.name}.`;
   for (const [id, name] of Object.entries(names)) summary = summary.replaceAll(id, `${name} (${id})`);
   return {
     callId: call.callId, toolCallId: call.toolCallId, tool: call.name, params, paramsHash: hashParams(params), summary,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../errors.ts';
 import type { EmitEvent } from '../../stream/events.ts';
+import { summarizeCall } from '../../tools/summarize-call.ts';
 import { cutOffContent } from '../closing-content.ts';
 import { continueRun, type AgentDeps } from '../run-agent.ts';
 import { emitApprovalRequest, runCall } from '../settle-turn.ts';
@@ -55,7 +56,9 @@ export async function decideApproval(
   }
   if ('again' in settled) {
     await deps.pendingRuns.replaceCall(claimed, settled.again);
-    emit({ type: 'tool_call', data: { callId: settled.again.callId, tool: settled.again.tool, params: settled.again.params } });
+    const { callId, tool, params } = settled.again;
+    const summary = summarizeCall(deps.registry.get(tool), params);
+    emit({ type: 'tool_call', data: { callId, tool, params, ...(summary ? { summary } : {}) } });
     emitApprovalRequest(emit, settled.again, claimed.runId);
     emit({ type: 'done', data: { finishReason: 'approval_required', steps: 0, runId: claimed.runId } });
     return;

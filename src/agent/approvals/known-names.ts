@@ -1,3 +1,4 @@
+import { unwrapToolOutput } from '../system-prompt.ts';
 import type { TranscriptMessage } from '../transcript.ts';
 
 /** Fields that name a record, in the order they are preferred (CRM api names, then Desk's). */
@@ -15,7 +16,7 @@ export function knownNames(transcript: readonly TranscriptMessage[], params: unk
   if (wanted.size === 0) return names;
   for (const m of transcript) {
     if (m.role !== 'tool' || typeof m.content !== 'string') continue;
-    visit(parseToolOutput(m.content), (record) => {
+    visit(unwrapToolOutput(m.content), (record) => {
       const id = record.id === undefined || record.id === null ? undefined : String(record.id);
       if (!id || !wanted.has(id) || names[id]) return;
       const name = nameOf(record);
@@ -39,16 +40,6 @@ function nameOf(record: Record<string, unknown>): string | undefined {
     if (value && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string') return (value as { name: string }).name.slice(0, 120);
   }
   return undefined;
-}
-
-/** The JSON inside `<tool_output>` (system-prompt.ts wraps it so), without a truncation note; undefined if it is not JSON. */
-function parseToolOutput(content: string): unknown {
-  const body = content.replace(/^<tool_output[^>]*>\n/, '').replace(/\n<\/tool_output>$/, '').replace(/\n\[truncated:[^\]]*\]$/, '');
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
 }
 
 function visit(value: unknown, onRecord: (record: Record<string, unknown>) => void, depth = 0): void {

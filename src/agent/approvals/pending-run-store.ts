@@ -77,6 +77,20 @@ export class PendingRunStore {
     return row.call;
   }
 
+  /** The undecided calls of the conversation's runs still paused and unexpired: what a page can still approve or deny. */
+  async openCalls(userId: string, conversationId: string): Promise<PendingCallRow[]> {
+    const rows = await this.db
+      .select({ call: pendingToolCalls })
+      .from(pendingToolCalls)
+      .innerJoin(pendingRuns, eq(pendingRuns.id, pendingToolCalls.runId))
+      .where(and(
+        eq(pendingRuns.appUserId, userId), eq(pendingRuns.conversationId, conversationId), eq(pendingRuns.status, 'paused'),
+        gt(pendingRuns.expiresAt, new Date(this.now())), isNull(pendingToolCalls.decision),
+      ))
+      .orderBy(asc(pendingToolCalls.position));
+    return rows.map((r) => r.call);
+  }
+
   /**
    * Records a decision once: the update only matches an undecided call with these exact params whose
    * run is still paused and unexpired (not cancelled by a new message in its conversation).

@@ -21,6 +21,8 @@ export const chatBodySchema = z
       .refine((m) => m.at(-1)?.role === 'user', 'the last message must be the user\'s'),
     model: z.string().regex(/^[\w.\-/:]+$/, 'a model id such as openai/gpt-4.1-mini').max(100).optional(),
     conversationId: z.string().regex(/^[\w-]{1,100}$/, 'letters, digits, _ and -, at most 100, e.g. a UUID').optional(),
+    /** With a conversationId: re-run its last turn (Retry, Regenerate) instead of adding the last message again. */
+    regenerate: z.boolean().optional(),
   })
   .strict();
 
