@@ -119,6 +119,16 @@ describe('the tool catalogue', () => {
     }
   });
 
+  it('gives every tool, reads too, a sentence for the page and the approval box', () => {
+    // The chat page shows it as the call's line ("Searched Leads for ada@..."); without one it falls back to the tool's name.
+    for (const tool of registry.list()) expect(tool.summarize, tool.name).toBeTypeOf('function');
+    const sentence = (name: string, p: Record<string, unknown>) => registry.get(name)!.summarize!(registry.get(name)!.input.parse(p) as never);
+    expect(sentence('desk_list_assigned_tickets', { assignee: 'unassigned', status: 'Open' })).toBe('List Open Zoho Desk tickets not assigned to anyone.');
+    expect(sentence('desk_list_assigned_tickets', {})).toBe('List Zoho Desk tickets assigned to you.');
+    expect(sentence('desk_search_articles', { query: 'reset password' })).toBe('Search the Zoho Desk knowledge base for "reset password".');
+    expect(sentence('crm_list_attachments', { module: 'Deals', id: ID })).toBe(`List the attachments of the Deals record ${ID}.`);
+  });
+
   it('marks deletes as destroy, creates and changes as write, and everything else as read', () => {
     for (const tool of registry.list()) {
       const verb = tool.name.split('_')[1]!;

@@ -26,4 +26,5 @@ export const crmListAttachments = defineTool({
     const body: any = await client.listAttachments(p.module, p.id, { fields: FIELDS, page: p.page, per_page: p.perPage }, { signal });
     return { attachments: body?.data ?? [], info: body?.info ?? { count: 0, more_records: false } };
   },
+  summarize: (p) => `List the attachments of the ${p.module} record ${p.id}.`,
 });

@@ -28,4 +28,5 @@ export const crmListUsers = defineTool({
     }));
     return { users, info: body?.info ?? { count: users.length, more_records: false } };
   },
+  summarize: (p) => `List Zoho CRM users${p.type && p.type !== 'ActiveUsers' ? ` (${p.type})` : ''}.`,
 });

@@ -20,4 +20,5 @@ export const deskGetArticle = defineTool({
       },
     };
   },
+  summarize: (p) => `Read the Zoho Desk article ${p.articleId}.`,
 });

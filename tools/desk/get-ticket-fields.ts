@@ -43,4 +43,5 @@ export const deskGetTicketFields = defineTool({
     });
     return { fields };
   },
+  summarize: (p) => `Read the Zoho Desk ticket fields${p.fields ? ` ${p.fields.join(', ')}` : ''}${p.departmentId ? ` of department ${p.departmentId}` : ''}.`,
 });

@@ -34,4 +34,5 @@ export const deskListAssignedTickets = defineTool({
     );
     return { assignee: who === 'me' ? { me: true, agentId: assignee } : who, tickets: body?.data ?? [] };
   },
+  summarize: (p) => `List ${p.status ? `${p.status} ` : ''}Zoho Desk tickets ${p.assignee === 'unassigned' ? 'not assigned to anyone' : p.assignee && p.assignee !== 'me' ? `assigned to agent ${p.assignee}` : 'assigned to you'}.`,
 });

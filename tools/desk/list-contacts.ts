@@ -23,4 +23,5 @@ export const deskListContacts = defineTool({
     const body: any = await client.listContacts({ sortBy: p.sortBy ?? '-createdTime', from: p.from, limit: p.limit }, { signal });
     return { contacts: body?.data ?? [] };
   },
+  summarize: () => 'List Zoho Desk contacts.',
 });

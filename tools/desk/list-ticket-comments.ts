@@ -23,4 +23,5 @@ export const deskListTicketComments = defineTool({
     const body: any = await client.listTicketComments(p.ticketId, { sortBy: p.sortBy, from: p.from, limit: p.limit }, { signal });
     return { comments: body?.data ?? [] };
   },
+  summarize: (p) => `List the comments of Zoho Desk ticket ${p.ticketId}.`,
 });

@@ -31,4 +31,5 @@ export const deskSearchArticles = defineTool({
     }));
     return { articles };
   },
+  summarize: (p) => `Search the Zoho Desk knowledge base for "${p.query}".`,
 });
