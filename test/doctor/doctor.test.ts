@@ -54,6 +54,8 @@ const CLI_SECRETS = {
 
 // The CLI runs start first and go on in the background: PGlite's start-up in a child is slow, so
 // it overlaps the in-process tests instead of adding to them.
+// A child's PGlite start-up took over a minute when the machine ran several suites at once (load 20+).
+const CLI_WAIT_MS = 180_000;
 let cwd: string;
 let cli: { allSet: Promise<CliRun>; badConfig: Promise<CliRun> };
 beforeAll(() => {
@@ -67,7 +69,7 @@ beforeAll(() => {
 afterAll(async () => {
   await Promise.all([cli.allSet, cli.badConfig]);
   rmSync(cwd, { recursive: true, force: true });
-});
+}, CLI_WAIT_MS);
 
 describe.each(testDatabases())('runDoctor on $name', (database) => {
   const shared = sharedRuntime(database, [
@@ -256,7 +258,7 @@ describe('npm run doctor (a child process)', () => {
     expect(run.stdout).toContain('npm run doctor -- --user');
     expect(run.code).toBe(0);
     for (const value of [...Object.values(CLI_SECRETS), 'doctor-test-client-id']) expect(run.stdout).not.toContain(value);
-  });
+  }, CLI_WAIT_MS);
 
   it('prints a failed config line instead of crashing, and exits 1', async () => {
     const run = await cli.badConfig;
@@ -266,5 +268,5 @@ describe('npm run doctor (a child process)', () => {
     expect(run.stdout).not.toContain('not-32-bytes-of-base64');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
-  });
+  }, CLI_WAIT_MS);
 });
