@@ -52,7 +52,7 @@ export function createBrowserService(deps: BrowserServiceDeps) {
   const { settings, logger } = deps;
   const chromiumPath = findChromium(settings.executable, settings.searchPath);
   const sessions = new BrowserSessionStore(deps.db, deps.cipher, deps.now);
-  const screenshots = new ScreenshotStore(deps.db, settings.screenshotTtlMs, deps.now);
+  const screenshots = new ScreenshotStore(deps.db, deps.cipher, settings.screenshotTtlMs, deps.now);
   const logins = new LoginStore(deps.db, deps.now);
   const unavailable = chromiumPath.ok ? undefined : `Chromium is not available: ${chromiumPath.reason}; ${chromiumPath.fix}.`;
   const chromium = createChromium({ executablePath: chromiumPath.ok ? chromiumPath.path : '', logger });

@@ -8,7 +8,7 @@ import { keepZohoSession, type StorageState } from '../../src/browser/storage-st
 import { webOriginsFor } from '../../src/browser/egress-policy.ts';
 import { createTokenCipher } from '../../src/crypto/token-cipher.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
-import { browserSessions } from '../../src/db/schema.ts';
+import { browserScreenshots, browserSessions } from '../../src/db/schema.ts';
 import { testDatabases } from '../support/databases.ts';
 
 const SECRET_COOKIE = 'c2Vzc2lvbi1zZWNyZXQtdmFsdWU';
@@ -31,7 +31,7 @@ describe.each(testDatabases())('browser stores on $name', (kind) => {
     drop = created.drop;
     database = await openDatabase(created.options);
     sessions = new BrowserSessionStore(database.db, cipher, () => now);
-    screenshots = new ScreenshotStore(database.db, 60_000, () => now);
+    screenshots = new ScreenshotStore(database.db, cipher, 60_000, () => now);
     logins = new LoginStore(database.db, () => now);
   });
   afterAll(async () => {
@@ -96,15 +96,28 @@ describe.each(testDatabases())('browser stores on $name', (kind) => {
     expect(kept.origins.map((o) => o.origin)).toEqual(['https://crm.zoho.com']);
   });
 
-  it('stores screenshot bytes as they are and serves them to their owner only, until they expire', async () => {
-    const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0x00, 0x01, 0x80, 0xfe, 0xff, 0xd9]);
+  it('keeps screenshots sealed and serves their exact bytes to their owner only, until they expire', async () => {
+    const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0x00, 0x01, 0x80, 0xfe, 0xff, 0xd9, ...Buffer.from('Ada Lovelace, ada@example.com')]);
     const shot = await screenshots.put('alice', { mime: 'image/jpeg', width: 1280, height: 800, bytes });
     const mine = await screenshots.get('alice', shot.id);
     expect(mine && [...mine.bytes]).toEqual([...bytes]);
     expect(mine).toMatchObject({ mime: 'image/jpeg', width: 1280, height: 800 });
     expect(await screenshots.get('bob', shot.id)).toBeUndefined();
-    now += 61_000;
+    // At rest: no plain image bytes in the row; the row copied under Bob's name (or read with another key) does not open.
+    const [raw] = await database.db.select().from(browserScreenshots).where(eq(browserScreenshots.id, shot.id));
+    expect(Buffer.from(raw!.bytes).includes(Buffer.from('ada@example.com'))).toBe(false);
+    expect(Buffer.from(raw!.bytes).includes(Buffer.from([0xff, 0xd8, 0xff]))).toBe(false);
+    await database.db.update(browserScreenshots).set({ appUserId: 'bob' }).where(eq(browserScreenshots.id, shot.id));
+    expect(await screenshots.get('bob', shot.id)).toBeUndefined();
+    await database.db.update(browserScreenshots).set({ appUserId: 'alice' }).where(eq(browserScreenshots.id, shot.id));
+    const otherKey = new ScreenshotStore(database.db, createTokenCipher(randomBytes(32)), 60_000, () => now);
+    expect(await otherKey.get('alice', shot.id)).toBeUndefined();
+    // A row stored unsealed (before sealing began) is not served as an image.
+    await database.db.update(browserScreenshots).set({ bytes: Buffer.from(bytes) }).where(eq(browserScreenshots.id, shot.id));
     expect(await screenshots.get('alice', shot.id)).toBeUndefined();
+    const later = await screenshots.put('alice', { mime: 'image/png', width: 10, height: 10, bytes });
+    now += 61_000;
+    expect(await screenshots.get('alice', later.id)).toBeUndefined();
   });
 
   it('ends a login handover once, binds it to its user, and opens its view only with its token', async () => {
