@@ -38,6 +38,7 @@ import { createOAuthClients } from './zoho/oauth-clients.ts';
 import { createConnectionSaver } from './zoho/save-connection.ts';
 import { createInFlightCalls } from './mcp/in-flight-calls.ts';
 import { mcpRoutes } from './mcp/mcp-routes.ts';
+import { openApiRoutes } from './http/routes/openapi.ts';
 
 /** Where a client goes to connect Zoho (sent with ZOHO_NOT_CONNECTED / action_required). */
 export const CONNECT_URL = '/api/connections/zoho';
@@ -158,6 +159,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
         ...toolDeps, store, rateLimiter, inFlight: createInFlightCalls(), connectUrl: CONNECT_URL, origin: publicOrigin,
         logger: parts.logger, verifyCaller, issuer: config.auth.jwks?.issuer,
       }),
+      openApiRoutes({ registry, origin: publicOrigin }),
     ],
     webRoutes: webRoutes({ jwtSecret: config.auth.jwtSecret, devLogin: config.env !== 'production' })
       .route('/browser-login', liveViewRoutes({ browser, heartbeatMs: parts.heartbeatMs })),
