@@ -1,11 +1,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
-import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
-import { serveApp } from '../support/serve.ts';
-import { connectThroughOAuth, startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
+import { useMcpRig } from './mcp-rig.ts';
 
 /** The public origin is the redirect URI's (compose.ts): the fake's is http://localhost:8080/auth/zoho/callback. */
 const ORIGIN = 'http://localhost:8080';
@@ -21,49 +19,14 @@ const waitFor = async (check: () => boolean, ms = 3000) => {
 const textOf = (result: CallToolResult) => result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
 describe.each(testDatabases())('MCP at /mcp on $name', (database) => {
-  let fake: FakeZoho;
-  let t: TestRuntime;
-  let drop: () => Promise<void>;
-  let server: Awaited<ReturnType<typeof serveApp>>;
-  const clients: Client[] = [];
-
-  beforeAll(async () => {
-    fake = await startFakeZoho();
-    fake.addUser({ zuid: '70001', email: 'ada@example.com', orgId: '9001', deskOrgIds: ['555'] });
-    fake.addUser({ zuid: '70002', email: 'bea@example.com', orgId: '9002', deskOrgIds: ['556'] });
-    const db = database.create();
-    drop = db.drop;
-    t = await startTestRuntime({ fake, database: db.options, retryBaseMs: 5 });
-    await connectThroughOAuth(t, fake, 'alice', '70001');
-    await connectThroughOAuth(t, fake, 'bob', '70002');
-    server = await serveApp(t.runtime.app);
-  }, 180_000);
-  afterAll(async () => {
-    await server.close();
-    await t.close();
-    await drop();
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close().catch(() => {})));
-  });
-
-  /** The official client, configured as a user would: the URL and a bearer token. */
-  async function connect(user: string): Promise<Client> {
-    const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
-      requestInit: { headers: { authorization: `Bearer ${await t.tokenFor(user)}` } },
-    });
-    const client = new Client({ name: 'mcp-test', version: '1.0.0' });
-    await client.connect(transport);
-    clients.push(client);
-    return client;
-  }
+  const rig = useMcpRig(database);
+  beforeEach(() => rig.fake.reset());
+  const connect = (user: string) => rig.connect(user);
 
   it('lists the same tools and schemas as GET /api/tools, with annotations from each effect', async () => {
     const client = await connect('alice');
     const { tools } = await client.listTools();
-    const api = (await (await t.request('/api/tools', { user: 'alice' })).json()) as { tools: Array<{ name: string; description: string; effect: string; inputSchema: unknown }> };
+    const api = (await (await rig.t.request('/api/tools', { user: 'alice' })).json()) as { tools: Array<{ name: string; description: string; effect: string; inputSchema: unknown }> };
     expect(tools.map((tool) => tool.name).sort()).toEqual(api.tools.map((tool) => tool.name).sort());
     for (const listed of api.tools) {
       const offered = tools.find((tool) => tool.name === listed.name)!;
@@ -80,7 +43,7 @@ describe.each(testDatabases())('MCP at /mcp on $name', (database) => {
     const result = (await client.callTool({ name: 'crm_get_org', arguments: {} })) as CallToolResult;
     expect(result.isError).toBeFalsy();
     expect(textOf(result)).toContain('9001');
-    expect(fake.requestsTo('/crm/v8/org')).toHaveLength(1);
+    expect(rig.fake.requestsTo('/crm/v8/org')).toHaveLength(1);
   });
 
   it('answers a call that fails with isError naming the code, the fields and the fix', async () => {
@@ -113,31 +76,31 @@ describe.each(testDatabases())('MCP at /mcp on $name', (database) => {
 
   it('aborts the Zoho request when the client cancels a slow call', async () => {
     const client = await connect('alice');
-    fake.inject({ path: '/crm/v8/org', delayMs: 10_000 });
+    rig.fake.inject({ path: '/crm/v8/org', delayMs: 10_000 });
     const cancel = new AbortController();
     const call = client.callTool({ name: 'crm_get_org', arguments: {} }, undefined, { signal: cancel.signal });
-    await waitFor(() => fake.requestsTo('/crm/v8/org').length === 1);
+    await waitFor(() => rig.fake.requestsTo('/crm/v8/org').length === 1);
     const cancelledAt = Date.now();
     cancel.abort('the user pressed stop');
     await expect(call).rejects.toThrow();
-    await waitFor(() => fake.requestsTo('/crm/v8/org')[0]!.closedEarly === true, 2000);
+    await waitFor(() => rig.fake.requestsTo('/crm/v8/org')[0]!.closedEarly === true, 2000);
     expect(Date.now() - cancelledAt).toBeLessThan(2000);
-    expect(fake.requestsTo('/crm/v8/org')).toHaveLength(1);
+    expect(rig.fake.requestsTo('/crm/v8/org')).toHaveLength(1);
   });
 
   it('aborts the Zoho request when the client closes the stream', async () => {
     const client = await connect('alice');
-    fake.inject({ path: '/crm/v8/org', delayMs: 10_000 });
+    rig.fake.inject({ path: '/crm/v8/org', delayMs: 10_000 });
     const call = client.callTool({ name: 'crm_get_org', arguments: {} }).catch((error: unknown) => error);
-    await waitFor(() => fake.requestsTo('/crm/v8/org').length === 1);
+    await waitFor(() => rig.fake.requestsTo('/crm/v8/org').length === 1);
     await client.close();
     await call;
-    await waitFor(() => fake.requestsTo('/crm/v8/org')[0]!.closedEarly === true, 2000);
+    await waitFor(() => rig.fake.requestsTo('/crm/v8/org')[0]!.closedEarly === true, 2000);
   });
 
   it('refuses /mcp without a JWT, or with a bad one, pointing at the resource metadata', async () => {
     for (const authorization of [undefined, 'Bearer not-a-jwt']) {
-      const res = await fetch(`${server.url}/mcp`, {
+      const res = await fetch(`${rig.server.url}/mcp`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(authorization ? { authorization } : {}) },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
@@ -147,12 +110,12 @@ describe.each(testDatabases())('MCP at /mcp on $name', (database) => {
       expect(((await res.json()) as any).error.code).toBe('UNAUTHORIZED');
     }
     const client = new Client({ name: 'mcp-test', version: '1.0.0' });
-    await expect(client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)))).rejects.toThrow();
+    await expect(client.connect(new StreamableHTTPClientTransport(new URL(`${rig.server.url}/mcp`)))).rejects.toThrow();
   });
 
   it('serves RFC 9728 metadata for /mcp without auth', async () => {
     for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
-      const res = await fetch(`${server.url}${path}`);
+      const res = await fetch(`${rig.server.url}${path}`);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ resource: `${ORIGIN}/mcp`, bearer_methods_supported: ['header'], resource_name: 'Zoho agent runtime (MCP)' });
     }
@@ -160,7 +123,7 @@ describe.each(testDatabases())('MCP at /mcp on $name', (database) => {
 
   it('answers GET and DELETE with 405, as a stateless server without sessions does', async () => {
     for (const method of ['GET', 'DELETE']) {
-      const res = await fetch(`${server.url}/mcp`, { method, headers: { authorization: `Bearer ${await t.tokenFor('alice')}`, accept: 'text/event-stream' } });
+      const res = await fetch(`${rig.server.url}/mcp`, { method, headers: { authorization: `Bearer ${await rig.t.tokenFor('alice')}`, accept: 'text/event-stream' } });
       expect(res.status).toBe(405);
       expect(res.headers.get('allow')).toBe('POST');
       await res.body?.cancel();
@@ -180,6 +143,27 @@ describe.each(testDatabases())('MCP at /mcp on $name', (database) => {
     expect(textOf(denied)).toMatch(/^ZOHO_NOT_CONNECTED: /);
     expect(textOf(denied)).toContain(`POST ${ORIGIN}/api/connections/zoho`);
     // Only bob's one call reached Zoho; carol's stopped at the missing connection.
-    expect(fake.requests.filter((r) => r.path.startsWith('/crm/'))).toHaveLength(1);
+    expect(rig.fake.requests.filter((r) => r.path.startsWith('/crm/'))).toHaveLength(1);
+  });
+});
+
+describe.each(testDatabases())('MCP budgets on $name', (database) => {
+  const rig = useMcpRig(database, { RATE_LIMIT_PER_MINUTE: '3' });
+
+  it('counts tools/call against the same per-user limit as POST /api/tools, listing aside', async () => {
+    const { t, fake } = rig;
+    const client = await rig.connect('alice');
+    fake.reset();
+    {
+      for (let i = 0; i < 5; i++) await client.listTools();
+      expect((await t.request('/api/tools/crm_get_org', { method: 'POST', user: 'alice', body: '{"params":{}}' })).status).toBe(200);
+      expect((await t.request('/api/tools/crm_get_org', { method: 'POST', user: 'alice', body: '{"params":{}}' })).status).toBe(200);
+      const third = (await client.callTool({ name: 'crm_get_org', arguments: {} })) as CallToolResult;
+      expect(third.isError).toBeFalsy();
+      const fourth = (await client.callTool({ name: 'crm_get_org', arguments: {} })) as CallToolResult;
+      expect(fourth.isError).toBe(true);
+      expect(textOf(fourth)).toMatch(/^RATE_LIMITED: .*\nHow to fix: Wait \d+ s, then call again\./);
+      expect(fake.requestsTo('/crm/v8/org')).toHaveLength(3);
+    }
   });
 });
