@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../errors.ts';
 import { requireUser, type AuthEnv, type VerifyCaller } from '../http/auth.ts';
+import { parseJsonBody } from '../http/validate.ts';
 import { createMcpServer, type McpServerDeps } from './mcp-server.ts';
 import { bearerChallenge, RESOURCE_METADATA_PATH, resourceMetadata } from './resource-metadata.ts';
 
@@ -30,6 +31,8 @@ export function mcpRoutes(deps: McpRouteDeps) {
     .use('*', bodyLimit({ maxSize: MAX_BODY, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', 'The body is larger than 1 MB.'); } }))
     .use('*', requireUser(deps.verifyCaller, { challenge: bearerChallenge(deps.origin) }))
     .post('/', async (c) => {
+      // Parsed as every other body is: `__proto__`, a NUL or a lone surrogate is a 400 naming the field.
+      const parsedBody = parseJsonBody(await c.req.text());
       const requestSignal = c.req.raw.signal;
       const server = createMcpServer(deps, c.get('userId'), requestSignal);
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_BODY });
@@ -43,7 +46,7 @@ export function mcpRoutes(deps: McpRouteDeps) {
         void server.close().catch(() => {});
       };
       requestSignal.addEventListener('abort', close);
-      const response = await transport.handleRequest(c.req.raw);
+      const response = await transport.handleRequest(c.req.raw, { parsedBody });
       if (!response.body) {
         setImmediate(close); // a notification's 202: its handler has been scheduled, let it start
         return response;

@@ -130,6 +130,19 @@ describe.each(testDatabases())('MCP at /mcp on $name', (database) => {
     }
   });
 
+  it('refuses a body holding a NUL or __proto__ with a 400 naming the field, as every route does', async () => {
+    for (const args of ['{"module":"Leads","id":"1\\u0000"}', '{"__proto__":{"admin":true}}']) {
+      const res = await fetch(`${rig.server.url}/mcp`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await rig.t.tokenFor('alice')}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+        body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"crm_get_record","arguments":${args}}}`,
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as any).error.code).toBe('INVALID_REQUEST');
+    }
+    expect(rig.fake.requests.filter((r) => r.path.startsWith('/crm/'))).toEqual([]);
+  });
+
   it('keeps each user to their own connection: bob sees his own Zoho user, carol is told to connect', async () => {
     const bob = await connect('bob');
     const me = (await bob.callTool({ name: 'crm_get_current_user', arguments: {} })) as CallToolResult;
