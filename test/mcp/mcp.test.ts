@@ -161,7 +161,13 @@ describe.each(testDatabases())('MCP at /mcp on $name', (database) => {
 });
 
 describe.each(testDatabases())('MCP budgets on $name', (database) => {
-  const rig = useMcpRig(database, { RATE_LIMIT_PER_MINUTE: '3' });
+  // An identity provider beside the deployment's own tokens: the metadata names its issuer (its keys are never fetched here).
+  const rig = useMcpRig(database, { RATE_LIMIT_PER_MINUTE: '3', AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks.json', AUTH_JWT_ISSUER: 'https://id.example.com' });
+
+  it('names AUTH_JWT_ISSUER as the authorization server in the resource metadata', async () => {
+    const res = await fetch(`${rig.server.url}/.well-known/oauth-protected-resource`);
+    expect(await res.json()).toMatchObject({ resource: `${ORIGIN}/mcp`, authorization_servers: ['https://id.example.com'] });
+  });
 
   it('counts tools/call against the same per-user limit as POST /api/tools, listing aside', async () => {
     const { t, fake } = rig;
