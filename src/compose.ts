@@ -36,6 +36,9 @@ import { createToolCallLog } from './tools/tool-call-log.ts';
 import { createConnectionImport } from './zoho/import-connection.ts';
 import { createOAuthClients } from './zoho/oauth-clients.ts';
 import { createConnectionSaver } from './zoho/save-connection.ts';
+import { createInFlightCalls } from './mcp/in-flight-calls.ts';
+import { mcpRoutes } from './mcp/mcp-routes.ts';
+import { openApiRoutes } from './http/routes/openapi.ts';
 
 /** Where a client goes to connect Zoho (sent with ZOHO_NOT_CONNECTED / action_required). */
 export const CONNECT_URL = '/api/connections/zoho';
@@ -130,23 +133,34 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   const pendingRuns = new PendingRunStore(database.db, parts.now);
   const conversations = new ConversationStore(database.db);
   const runLog = createRunLog(database.db, parts.logger);
+  const verifyCaller = createCallerVerifier({
+    jwtSecret: config.auth.jwtSecret,
+    idp: config.auth.jwks && {
+      keys: createJwksKeys({ url: config.auth.jwks.url, logger: parts.logger, ...parts.jwks }),
+      issuer: config.auth.jwks.issuer,
+      audience: config.auth.jwks.audience,
+    },
+    logger: parts.logger,
+  });
+  // The public origin is the redirect URI's: registered at Zoho, so it is the URL users reach us by
+  // (a Host header is the caller's to choose, and behind a TLS proxy the request URL is internal).
+  const publicOrigin = new URL(redirectUri).origin;
   const app = createApp({
     logger: parts.logger,
-    verifyCaller: createCallerVerifier({
-      jwtSecret: config.auth.jwtSecret,
-      idp: config.auth.jwks && {
-        keys: createJwksKeys({ url: config.auth.jwks.url, logger: parts.logger, ...parts.jwks }),
-        issuer: config.auth.jwks.issuer,
-        audience: config.auth.jwks.audience,
-      },
-      logger: parts.logger,
-    }),
+    verifyCaller,
     ping: database.ping,
     connectFlow,
     importConnection,
     store,
     clients,
     rateLimiter,
+    rootRoutes: [
+      mcpRoutes({
+        ...toolDeps, store, rateLimiter, inFlight: createInFlightCalls(), connectUrl: CONNECT_URL, origin: publicOrigin,
+        logger: parts.logger, verifyCaller, issuer: config.auth.jwks?.issuer,
+      }),
+      openApiRoutes({ registry, origin: publicOrigin }),
+    ],
     webRoutes: webRoutes({ jwtSecret: config.auth.jwtSecret, devLogin: config.env !== 'production' })
       .route('/browser-login', liveViewRoutes({ browser, heartbeatMs: parts.heartbeatMs })),
     apiRoutes: [

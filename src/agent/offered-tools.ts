@@ -1,5 +1,5 @@
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
-import type { ToolRegistry } from '../tools/registry.ts';
+import type { ToolDescriptor, ToolRegistry } from '../tools/registry.ts';
 import type { AppType } from '../zoho/get-zoho-api.ts';
 
 const cache = new WeakMap<ToolRegistry, Map<string, ChatCompletionFunctionTool[]>>();
@@ -15,8 +15,7 @@ export function offeredTools(registry: ToolRegistry, apps: ReadonlySet<AppType>,
   if (!perApps) cache.set(registry, (perApps = new Map()));
   let tools = perApps.get(key);
   if (!tools) {
-    // Browser tools work in whichever app is connected (their `app` param picks CRM or Desk).
-    tools = registry.describe().filter((t) => (t.app === 'browser' ? apps.size > 0 : apps.has(t.app))).map((t) => ({
+    tools = toolsForApps(registry, apps).map((t) => ({
       type: 'function' as const,
       function: strict && t.strictSchema
         ? { name: t.name, description: t.description, parameters: t.strictSchema, strict: true }
@@ -25,4 +24,10 @@ export function offeredTools(registry: ToolRegistry, apps: ReadonlySet<AppType>,
     perApps.set(key, tools);
   }
   return tools;
+}
+
+/** The tools a user with these connected apps is offered (a chat's model, an MCP client's `tools/list`). */
+export function toolsForApps(registry: ToolRegistry, apps: ReadonlySet<AppType>): ToolDescriptor[] {
+  // Browser tools work in whichever app is connected (their `app` param picks CRM or Desk).
+  return registry.describe().filter((t) => (t.app === 'browser' ? apps.size > 0 : apps.has(t.app)));
 }

@@ -28,6 +28,8 @@ export interface AppDeps {
   apiRoutes?: Array<{ path: string; routes: Hono<AuthEnv> }>;
   /** The chat page and its files, mounted at the root without auth (`routes/web.ts`). */
   webRoutes?: Hono;
+  /** Routes at the root that carry their own auth: MCP and its metadata, the OpenAPI document. */
+  rootRoutes?: Hono[];
 }
 
 /** The HTTP application: routes and middleware only; every dependency comes in through `deps`. */
@@ -45,6 +47,7 @@ export function createApp(deps: AppDeps) {
   api.route('/connections', connectionRoutes({ flow: deps.connectFlow, importConnection: deps.importConnection, store: deps.store, clients: deps.clients, rateLimiter: deps.rateLimiter }));
   for (const extra of deps.apiRoutes ?? []) api.route(extra.path, extra.routes);
   app.route('/api', api);
+  for (const routes of deps.rootRoutes ?? []) app.route('/', routes);
   if (deps.webRoutes) app.route('/', deps.webRoutes);
   return app;
 }

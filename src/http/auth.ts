@@ -73,13 +73,22 @@ export function createCallerVerifier(options: CallerVerifierOptions): VerifyCall
 
 const invalid = () => new AppError('UNAUTHORIZED', 'The token is invalid or expired.');
 
-/** Requires `Authorization: Bearer <jwt>` and puts the caller's user id on the context. */
-export function requireUser(verify: VerifyCaller) {
+/**
+ * Requires `Authorization: Bearer <jwt>` and puts the caller's user id on the context. With
+ * `challenge`, a refusal carries it as `WWW-Authenticate` (MCP clients read the metadata URL there).
+ */
+export function requireUser(verify: VerifyCaller, options: { challenge?: string } = {}) {
   return createMiddleware<AuthEnv>(async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new AppError('UNAUTHORIZED', 'Send Authorization: Bearer <jwt>.');
-    c.set('userId', await verify(match[1]!));
+    let userId: string;
+    try {
+      const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
+      if (!match) throw new AppError('UNAUTHORIZED', 'Send Authorization: Bearer <jwt>.');
+      userId = await verify(match[1]!);
+    } catch (error) {
+      if (options.challenge) c.header('WWW-Authenticate', options.challenge);
+      throw error;
+    }
+    c.set('userId', userId);
     await next();
   });
 }

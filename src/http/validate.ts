@@ -5,15 +5,17 @@ import { isStorableText } from './storable-text.ts';
 
 /** Parses a JSON body against a schema; a 400 naming each bad field otherwise. */
 export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  let raw: unknown;
-  const text = await c.req.text();
+  return validated(schema, parseJsonBody(await c.req.text()), 'body');
+}
+
+/** A body's JSON (empty is `{}`), refusing what no route accepts (see refuseHostileValues); a 400 otherwise. */
+export function parseJsonBody(text: string): unknown {
   try {
-    raw = text.trim() === '' ? {} : JSON.parse(text, refuseHostileValues);
+    return text.trim() === '' ? {} : JSON.parse(text, refuseHostileValues);
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new AppError('INVALID_REQUEST', 'The body is not valid JSON.');
   }
-  return validated(schema, raw, 'body');
 }
 
 /** Checks a body, query or path against a schema; a 400 naming each bad field otherwise. */

@@ -70,6 +70,24 @@ const ROUTES: Record<string, (r: Random) => FuzzRequest> = {
       ? { method: 'GET', path: r.pick([`/browser-login/${id}`, `/browser-login/${id}/events`, `/browser-login/assets/${hostileSegment(r)}`]) }
       : { method: 'POST', path: `/browser-login/${id}/input`, body: hostileBody(r, mutate(r, { events: [{ type: 'key', key: hostileString(r) }] })) };
   },
+  mcp: (r) => {
+    const message = r.pick([
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'fuzz', version: '1' } } },
+      { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: r.pick(TOOL_NAMES), arguments: mutate(r, { module: 'Leads', id: '1', ticketId: '1', record: { Last_Name: 'x' } }) } },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: r.chance(0.8) ? r.pick(TOOL_NAMES) : hostileString(r), arguments: { module: 'Leads', id: '1', query: 'select id from Leads' }, _meta: { progressToken: 7 } } },
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 3, reason: hostileString(r) } },
+    ]);
+    const method = r.chance(0.85) ? 'POST' : r.pick(['GET', 'DELETE']);
+    return {
+      method,
+      path: '/mcp',
+      body: method === 'GET' ? undefined : r.chance(0.5) ? JSON.stringify(message) : hostileBody(r, mutate(r, message)),
+      headers: { accept: r.chance(0.9) ? 'application/json, text/event-stream' : hostileSegment(r), ...(r.chance(0.9) ? { 'mcp-protocol-version': '2025-06-18' } : {}) },
+    };
+  },
+  resourceMetadata: (r) => ({ method: 'GET', path: r.pick(['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp', `/.well-known/${hostileSegment(r)}`]) }),
+  openapi: (r) => ({ method: 'GET', path: `/openapi.json${r.chance(0.3) ? `?x=${hostileSegment(r)}` : ''}` }),
   unknown: (r) => ({ method: r.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']), path: `/${hostileSegment(r)}/${hostileSegment(r)}` }),
 };
 
@@ -89,7 +107,8 @@ async function authFor(r: Random, alice: string): Promise<Record<string, string>
 async function serverFault(res: Response): Promise<string | undefined> {
   const text = await res.text();
   if (res.status >= 500) return `${res.status} ${text.slice(0, 3000)}`;
-  if ((res.headers.get('content-type') ?? '').includes('text/event-stream') && /"code":"INTERNAL"/.test(text)) return `SSE ${JSON.stringify(text.slice(0, 3000))}`;
+  // MCP's SSE carries JSON-RPC: a masked internal error, or an INTERNAL tool failure inside a result's text.
+  if ((res.headers.get('content-type') ?? '').includes('text/event-stream') && /"code":"INTERNAL"|Internal error; it has been logged|\\"code\\":\\"INTERNAL\\"/.test(text)) return `SSE ${JSON.stringify(text.slice(0, 3000))}`;
   return undefined;
 }
 

@@ -134,6 +134,9 @@ export async function startFakeZoho(options: FakeZohoOptions = {}): Promise<Fake
       at: Date.now(),
     };
     requests.push(r);
+    res.on('close', () => {
+      if (!res.writableEnded) r.closedEarly = true;
+    });
     count(r);
     const fault = takeFault(r);
     if (fault) {

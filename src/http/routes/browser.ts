@@ -10,7 +10,8 @@ import type { AuthEnv } from '../auth.ts';
 import { rateLimitPerUser } from '../rate-limit.ts';
 import { readJsonBody } from '../validate.ts';
 
-const loginBody = z.object({ dc: z.enum(DATA_CENTRE_CODES).optional(), storageState: storageStateSchema.optional() }).strict();
+/** `POST /api/browser/login`'s body (also the OpenAPI document's). */
+export const browserLoginBodySchema = z.object({ dc: z.enum(DATA_CENTRE_CODES).optional(), storageState: storageStateSchema.optional() }).strict();
 /** Ids are ours (base64url, UUID): anything else is not found without a query. */
 const ID = /^[A-Za-z0-9_-]{8,64}$/;
 
@@ -28,7 +29,7 @@ export function browserRoutes(deps: { browser: BrowserService; rateLimiter: Rate
   return new Hono<AuthEnv>()
     .use('/login', rateLimitPerUser(deps.rateLimiter, 'browser'))
     .post('/login', async (c) => {
-      const body = await readJsonBody(c, loginBody);
+      const body = await readJsonBody(c, browserLoginBodySchema);
       const userId = c.get('userId');
       const dc = await browser.dcFor(userId, body.dc);
       if (body.storageState) return c.json(sessionView(await browser.importSession(userId, dc, body.storageState)));

@@ -26,7 +26,7 @@ export const chatBodySchema = z
   })
   .strict();
 
-const approvalBodySchema = z
+export const approvalBodySchema = z
   .object({
     callId: z.string().min(1).max(100),
     decision: z.enum(['approve', 'deny']),

@@ -12,12 +12,13 @@ import type { AuthEnv } from '../auth.ts';
 import { rateLimitPerUser } from '../rate-limit.ts';
 import { readJsonBody } from '../validate.ts';
 
-const startBody = z.object({ dc: z.enum(DATA_CENTRE_CODES).optional() }).strict();
+/** `POST /api/connections/zoho`'s body (also the OpenAPI document's). */
+export const connectBodySchema = z.object({ dc: z.enum(DATA_CENTRE_CODES).optional() }).strict();
 
 const secret = z.string().trim().min(1, 'must not be empty').max(1000, 'at most 1000 characters');
 
 /** `{dc, refreshToken, clientId?, clientSecret?}` or `{dc, code, clientId, clientSecret}` (DESIGN.md). */
-const importBody = z
+export const importBodySchema = z
   .object({ dc: z.enum(DATA_CENTRE_CODES), refreshToken: secret.optional(), code: secret.optional(), clientId: secret.optional(), clientSecret: secret.optional() })
   .strict()
   .superRefine((b, ctx) => {
@@ -44,12 +45,12 @@ export interface ConnectionRouteDeps {
 export function connectionRoutes(deps: ConnectionRouteDeps) {
   return new Hono<AuthEnv>()
     .post('/zoho', async (c) => {
-      const { dc } = await readJsonBody(c, startBody);
+      const { dc } = await readJsonBody(c, connectBodySchema);
       return c.json(await deps.flow.startConnect(c.get('userId'), dc));
     })
     .use('/zoho/import', rateLimitPerUser(deps.rateLimiter, 'import'))
     .post('/zoho/import', async (c) => {
-      const body = (await readJsonBody(c, importBody)) as ImportRequest;
+      const body = (await readJsonBody(c, importBodySchema)) as ImportRequest;
       c.header('cache-control', 'no-store');
       const { connection, missingScopes, scopeSource } = await deps.importConnection(c.get('userId'), body);
       return c.json({ ...toConnectionView(connection), missingScopes, scopeSource });

@@ -6,15 +6,15 @@ import { validated } from '../validate.ts';
 import { chatBodySchema } from './chat.ts';
 
 /** The same rule as `conversationId` in the chat body. */
-const idParam = z.object({ id: chatBodySchema.shape.conversationId.unwrap() });
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(100) }).strict();
+export const conversationIdParam = z.object({ id: chatBodySchema.shape.conversationId.unwrap() });
+export const conversationListQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(100) }).strict();
 
 /** `/api/conversations`: list, show and delete the caller's own conversations (the server keeps their transcripts). */
 export function conversationRoutes(deps: UserConversationDeps) {
-  const id = (c: Context<AuthEnv>) => validated(idParam, c.req.param(), 'path').id;
+  const id = (c: Context<AuthEnv>) => validated(conversationIdParam, c.req.param(), 'path').id;
   return new Hono<AuthEnv>()
     .get('/', async (c) => {
-      const { limit } = validated(listQuery, c.req.query(), 'query');
+      const { limit } = validated(conversationListQuery, c.req.query(), 'query');
       return c.json({ conversations: await listConversations(deps, c.get('userId'), limit) });
     })
     .get('/:id', async (c) => c.json(await showConversation(deps, c.get('userId'), id(c))))

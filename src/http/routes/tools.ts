@@ -9,7 +9,8 @@ import type { AuthEnv } from '../auth.ts';
 import { rateLimitPerUser } from '../rate-limit.ts';
 import { readJsonBody } from '../validate.ts';
 
-const runBody = z.object({ params: z.record(z.string(), z.unknown()).default({}) }).strict();
+/** `POST /api/tools/:name`'s body (also the OpenAPI document's). */
+export const toolRunBodySchema = z.object({ params: z.record(z.string(), z.unknown()).default({}) }).strict();
 
 /** A tool this instance does not offer, and why (no Chromium for the browser tool). */
 export interface UnavailableTool {
@@ -37,7 +38,7 @@ export function toolRoutes(deps: RunToolDeps & { logger: Logger; rateLimiter: Ra
       const off = unavailable.find((t) => t.name === name);
       if (off) return c.json({ ok: false, error: { code: 'BROWSER_UNAVAILABLE', message: off.reason } }, 503);
       if (!deps.registry.get(name)) return c.json({ ok: false, error: { code: 'NOT_FOUND', message: `No tool named ${name}.` } }, 404);
-      const { params } = await readJsonBody(c, runBody);
+      const { params } = await readJsonBody(c, toolRunBodySchema);
       if (wantsEventStream(c)) {
         return sseResponse(c, { logger: deps.logger, heartbeatMs: deps.heartbeatMs }, async (emit, signal) => {
           const outcome = await runToolByName(deps, userId, name, params, { onEvent: emit, signal });

@@ -37,7 +37,7 @@ const CONTENT_TYPES: Record<string, string> = {
 /** `/app/<name>.<ext>`: one plain file name, no folders, no dots but the extension's. */
 const APP_FILE = /^[a-z0-9][a-z0-9-]*\.(js|css|svg)$/;
 
-const devLoginBody = z
+export const devLoginBodySchema = z
   .object({
     user: z.string().min(1, 'must not be empty').max(64, 'at most 64 characters').regex(/^[\w.@-]+$/, 'letters, digits, _ . @ - only'),
   })
@@ -97,7 +97,7 @@ export function webRoutes(deps: WebRouteDeps) {
       },
       bodyLimit({ maxSize: 4096, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', 'The body is larger than 4 KB.'); } }),
       async (c) => {
-        const { user } = await readJsonBody(c, devLoginBody);
+        const { user } = await readJsonBody(c, devLoginBodySchema);
         c.header('cache-control', 'no-store');
         return c.json({ token: await signUserToken(deps.jwtSecret!, user, '12h') });
       },

@@ -19,6 +19,8 @@ export interface FakeRequest {
   body: unknown;
   rawBody: string;
   at: number;
+  /** Set when the caller closed the connection before the answer was written (a cancelled call). */
+  closedEarly?: boolean;
 }
 
 export interface Fault {
