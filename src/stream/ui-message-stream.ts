@@ -110,9 +110,8 @@ export function createUiMessageEncoder(messageId: string) {
         case 'error':
           closeStep(out);
           // A run cut off by its client (the AI SDK's stop()) is an abort, not a failure.
-          out.push(event.data.code === 'ABORTED'
-            ? { type: 'abort', reason: event.data.message }
-            : { type: 'error', errorText: `${event.data.code}: ${event.data.message}` });
+          // No `reason` on abort: AI SDK 5's strict chunk schema refuses fields it does not know.
+          out.push(event.data.code === 'ABORTED' ? { type: 'abort' } : { type: 'error', errorText: `${event.data.code}: ${event.data.message}` });
           ended = true;
           break;
       }

@@ -105,6 +105,17 @@ describe.each(testDatabases())('the AI SDK UI message stream on POST /api/chat (
     expect(blocks.filter((b) => /"type":"(finish|error|abort)"/.test(b))).toHaveLength(1);
   });
 
+  it('an upstream failure is one error chunk with its code, the key never in it; then [DONE]', async () => {
+    rig.llm.script({ error: { status: 401, message: 'No auth credentials found' } });
+    const res = await post({ id: randomUUID(), messages: [userMessage('Hi')] });
+    const text = await res.text();
+    const chunks = text.split('\n\n').filter((b) => b.startsWith('data: {')).map((b) => JSON.parse(b.slice(6)));
+    expect(chunks.at(-1)).toMatchObject({ type: 'error', errorText: expect.stringMatching(/^LLM_ERROR: /) });
+    expect(chunks.filter((c) => ['finish', 'error', 'abort'].includes(c.type))).toHaveLength(1);
+    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    expect(text).not.toContain(rig.llm.apiKey);
+  });
+
   it('runs a chat through AbstractChat: a read, an approval request, addToolApprovalResponse, the write once, the run finished', async () => {
     const chat = new TestChat(await transportFor());
     rig.llm.script({ toolCalls: [{ id: 'm1', name: 'crm_get_org', arguments: {} }] }, { text: 'Acme.' });
