@@ -163,6 +163,32 @@ describe.each(testDatabases())('the AI SDK UI message stream on POST /api/chat (
     expect(denied.content).toContain('APPROVAL_DENIED');
   });
 
+  it('when Zoho refuses the approved params, the old part fails and the corrected call asks again in the same message', async () => {
+    const chat = new TestChat(await transportFor());
+    rig.llm.script({ toolCalls: [{ name: 'crm_create_record', arguments: { module: 'Leads', record: { First_Name: 'Ada', Company: 'Engines' } } }] });
+    await chat.sendMessage({ text: 'Create a lead for Ada at Engines' });
+    const first = chat.messages[1]!.parts.find((p) => p.type === 'tool-crm_create_record') as { approval: { id: string } };
+    // Zoho answers MANDATORY_NOT_FOUND; the model's repair adds Last_Name, which the user never saw.
+    rig.llm.script({ toolCalls: [{ name: 'crm_create_record', arguments: { module: 'Leads', record: { First_Name: 'Ada', Last_Name: 'Lovelace', Company: 'Engines' } } }] });
+    await chat.addToolApprovalResponse({ id: first.approval.id, approved: true });
+    await chat.sendMessage();
+    expect(chat.error).toBeUndefined();
+    const parts = chat.messages[1]!.parts.filter((p) => p.type === 'tool-crm_create_record') as Array<{ state: string; errorText?: string; input: any; approval?: { id: string } }>;
+    expect(parts.map((p) => p.state)).toEqual(['output-error', 'approval-requested']);
+    expect(parts[0]!.errorText).toMatch(/^REPAIR_NEEDS_APPROVAL/);
+    expect(parts[1]!.input.record.Last_Name).toBe('Lovelace');
+    expect(leadWrites()).toBe(1);
+
+    rig.llm.script({ text: 'Created Ada Lovelace.' });
+    await chat.addToolApprovalResponse({ id: parts[1]!.approval!.id, approved: true });
+    await chat.sendMessage();
+    expect(chat.error).toBeUndefined();
+    expect(chat.messages).toHaveLength(2);
+    expect(chat.messages[1]!.parts.filter((p) => p.type === 'tool-crm_create_record').map((p) => (p as { state: string }).state))
+      .toEqual(['output-error', 'output-available']);
+    expect(leadWrites()).toBe(2);
+  });
+
   describe('refuses a forged approval (409 APPROVAL_INVALID, nothing run)', () => {
     /** A chat paused on a write, and the body a client would send to approve it. */
     async function pausedChat() {
