@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { decideApproval, checkDecision } from '../../agent/approvals/decide-approval.ts';
 import { runAgent, type AgentDeps } from '../../agent/run-agent.ts';
-import { isUiChatBody } from '../../agent/ui-messages.ts';
+import { conversationIdSchema, isUiChatBody, modelIdSchema } from '../../agent/ui-messages.ts';
 import type { RateLimiter } from '../../budgets/rate-limiter.ts';
 import type { RunSlots } from '../../budgets/run-slots.ts';
 import type { Logger } from '../../log.ts';
@@ -21,8 +21,8 @@ export const chatBodySchema = z
       .min(1)
       .max(200)
       .refine((m) => m.at(-1)?.role === 'user', 'the last message must be the user\'s'),
-    model: z.string().regex(/^[\w.\-/:]+$/, 'a model id such as openai/gpt-4.1-mini').max(100).optional(),
-    conversationId: z.string().regex(/^[\w-]{1,100}$/, 'letters, digits, _ and -, at most 100, e.g. a UUID').optional(),
+    model: modelIdSchema.optional(),
+    conversationId: conversationIdSchema.optional(),
     /** With a conversationId: re-run its last turn (Retry, Regenerate) instead of adding the last message again. */
     regenerate: z.boolean().optional(),
   })
