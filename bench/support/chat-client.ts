@@ -1,5 +1,6 @@
 // The chat side of the load generator: one scripted responder for the fake OpenRouter, a chat turn
 // through the runtime, and the same completion fetched straight from the fake (the baseline).
+import { randomUUID } from 'node:crypto';
 import type { ScriptEntry } from '../../test/support/fake-openrouter/types.ts';
 import { readSseTimed, type SseEvent } from './sse.ts';
 import { nowMs } from './stats.ts';
@@ -45,13 +46,24 @@ export interface TimedStream {
 const finish = (status: number, events: SseEvent[], startedAt: number): TimedStream =>
   ({ status, events, startedAt, ms: (events.at(-1)?.receivedAt ?? nowMs()) - startedAt });
 
-/** POST /api/chat with one user message; reads the SSE to its end. */
-export async function chatTurn(runtimeUrl: string, jwt: string, content: string, onEvent?: (e: SseEvent) => void): Promise<TimedStream> {
+/** Which encoder answers: our own SSE events, or the AI SDK UI message stream (a DefaultChatTransport body). */
+export type ChatProtocol = 'sse' | 'ui';
+
+/** The body of one user message in each protocol; the UI one as DefaultChatTransport sends a first message. */
+function chatBody(protocol: ChatProtocol, content: string): unknown {
+  if (protocol === 'sse') return { messages: [{ role: 'user', content }] };
+  return { id: randomUUID(), messages: [{ id: randomUUID(), role: 'user', parts: [{ type: 'text', text: content }] }], trigger: 'submit-message' };
+}
+
+/** POST /api/chat with one user message; reads the stream to its end (UI chunks arrive as event `message`). */
+export async function chatTurn(
+  runtimeUrl: string, jwt: string, content: string, onEvent?: (e: SseEvent) => void, protocol: ChatProtocol = 'sse',
+): Promise<TimedStream> {
   const startedAt = nowMs();
   const res = await fetch(`${runtimeUrl}/api/chat`, {
     method: 'POST',
     headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({ messages: [{ role: 'user', content }] }),
+    body: JSON.stringify(chatBody(protocol, content)),
   });
   const events: SseEvent[] = [];
   if (res.status === 200) await readSseTimed(res, (e) => (events.push(e), onEvent?.(e)));
@@ -73,16 +85,21 @@ export async function directCompletion(baseURL: string, apiKey: string, body: un
   return finish(res.status, events, startedAt);
 }
 
-/** receive − send (ms) of every stamped text chunk: runtime `text` events or upstream chunks. */
-export function chunkLatencies(stream: TimedStream, from: 'runtime' | 'upstream'): number[] {
+/** receive − send (ms) of every stamped text chunk: runtime `text` events, UI `text-delta` chunks, or upstream chunks. */
+export function chunkLatencies(stream: TimedStream, from: 'runtime' | 'ui' | 'upstream'): number[] {
   const out: number[] = [];
   for (const e of stream.events) {
     if (e.data === '[DONE]') continue;
-    const data = JSON.parse(e.data) as { delta?: string; choices?: Array<{ delta?: { content?: string | null } }> };
-    const text = from === 'runtime' ? (e.event === 'text' ? data.delta : undefined) : data.choices?.[0]?.delta?.content;
+    const data = JSON.parse(e.data) as { type?: string; delta?: string; choices?: Array<{ delta?: { content?: string | null } }> };
+    const text = from === 'runtime' ? (e.event === 'text' ? data.delta : undefined)
+      : from === 'ui' ? (data.type === 'text-delta' ? data.delta : undefined)
+        : data.choices?.[0]?.delta?.content;
     if (text) out.push(e.receivedAt - Number(text));
   }
   return out;
 }
 
 export const eventTypes = (s: TimedStream) => s.events.map((e) => e.event);
+
+/** The type of each UI message stream chunk (`[DONE]` as itself). */
+export const chunkTypes = (s: TimedStream) => s.events.map((e) => (e.data === '[DONE]' ? '[DONE]' : (JSON.parse(e.data) as { type: string }).type));

@@ -116,6 +116,7 @@ export async function continueRun(deps: AgentDeps, state: RunState, emit: EmitEv
   try {
     while (state.steps < maxSteps) {
       state.steps += 1;
+      emit({ type: 'step', data: { step: state.steps } });
       const request = { model: state.model, messages: [system, ...state.messages], tools };
       const onText = (delta: string) => emit({ type: 'text', data: { delta } });
       const result = deps.toolImages

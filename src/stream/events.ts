@@ -47,6 +47,11 @@ export const runEventSchema = z.discriminatedUnion('type', [
       .catchall(z.unknown()),
   }),
   z.object({ type: z.literal('error'), data: errorBody }),
+  /**
+   * An LLM step begins (the UI message stream's `start-step`). Internal: our own SSE writer skips it
+   * (DESIGN.md's event table has no step), only the UI-stream encoder reads it.
+   */
+  z.object({ type: z.literal('step'), data: z.object({ step: z.number() }) }),
   z.object({
     type: z.literal('done'),
     data: z

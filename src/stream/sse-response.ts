@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { AppError, toErrorBody } from '../errors.ts';
-import { asDatabaseOutage } from '../db/database-errors.ts';
-import { describeInternalError, type Logger } from '../log.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../log.ts';
 import type { EmitEvent, RunEvent } from './events.ts';
+import { runWithErrorEvent } from './run-with-error-event.ts';
 
 export interface SseOptions {
   logger: Logger;
@@ -25,7 +25,7 @@ export function sseResponse(c: Context, options: SseOptions, run: (emit: EmitEve
     let ended = false;
     let chain = Promise.resolve();
     const write = (event: RunEvent) => {
-      if (ended || stream.aborted) return;
+      if (ended || stream.aborted || event.type === 'step') return;
       if (event.type === 'done' || event.type === 'error') ended = true;
       chain = chain.then(() => stream.writeSSE({ event: event.type, data: JSON.stringify(event.data) })).catch(() => {});
     };
@@ -33,13 +33,7 @@ export function sseResponse(c: Context, options: SseOptions, run: (emit: EmitEve
       chain = chain.then(() => stream.write(': ping\n\n')).then(() => {}, () => {});
     }, options.heartbeatMs ?? 15_000);
     try {
-      await run(write, controller.signal);
-    } catch (thrown) {
-      const error = asDatabaseOutage(thrown);
-      if (!(error instanceof AppError) || error.code === 'INTERNAL') {
-        options.logger.error('stream.internal_error', { error: describeInternalError(error) });
-      }
-      write({ type: 'error', data: toErrorBody(error) });
+      await runWithErrorEvent(options.logger, write, () => run(write, controller.signal));
     } finally {
       clearInterval(heartbeat);
       if (!ended) write({ type: 'error', data: { code: 'INTERNAL', message: 'The run ended without a result.' } });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as answers from '../../src/http/openapi/answers.ts';
 import { buildOpenApiDocument } from '../../src/http/openapi/build-openapi.ts';
-import { chatBodySchema } from '../../src/http/routes/chat.ts';
+import { chatBodies } from '../../src/http/openapi/api-operations.ts';
 import { importBodySchema } from '../../src/http/routes/connections.ts';
 import { testDatabases } from '../support/databases.ts';
 import { startFakeZoho, type FakeZoho } from '../support/fake-zoho.ts';
@@ -73,7 +73,7 @@ describe.each(testDatabases())('GET /openapi.json on $name', (database) => {
 
   it('describes bodies with the schemas the routes validate with', () => {
     const body = (path: string) => doc.paths[path].post.requestBody.content['application/json'].schema;
-    const { $schema: _a, ...chat } = z.toJSONSchema(chatBodySchema, { target: 'draft-2020-12', io: 'input' }) as any;
+    const { $schema: _a, ...chat } = z.toJSONSchema(chatBodies, { target: 'draft-2020-12', io: 'input' }) as any;
     expect(body('/api/chat')).toEqual(chat);
     const { $schema: _b, ...imported } = z.toJSONSchema(importBodySchema, { target: 'draft-2020-12', io: 'input' }) as any;
     expect(body('/api/connections/zoho/import')).toEqual(imported);

@@ -48,6 +48,19 @@ const ROUTES: Record<string, (r: Random) => FuzzRequest> = {
     path: '/api/chat',
     body: hostileBody(r, mutate(r, { messages: [{ role: 'user', content: hostileString(r) || 'hello' }], model: 'openai/gpt-4.1-mini' })),
   }),
+  uiChat: (r) => ({
+    method: 'POST',
+    path: '/api/chat',
+    body: hostileBody(r, mutate(r, {
+      id: 'c-ui', trigger: r.pick(['submit-message', 'regenerate-message']),
+      messages: [
+        { id: 'a', role: 'assistant', parts: [{ type: 'step-start' }, { type: 'tool-crm_get_org', toolCallId: hostileString(r) || 't', state: 'output-available', input: {}, output: hostileString(r) }] },
+        r.chance(0.5)
+          ? { id: 'u', role: 'user', parts: [{ type: 'text', text: hostileString(r) || 'hello' }] }
+          : { id: 'b', role: 'assistant', parts: [{ type: 'tool-crm_create_record', toolCallId: 'x', state: 'approval-responded', input: {}, approval: { id: hostileString(r) || 'x', approved: true } }] },
+      ],
+    })),
+  }),
   listConversations: (r) => ({ method: 'GET', path: `/api/conversations${r.chance(0.5) ? `?limit=${hostileSegment(r)}` : ''}` }),
   conversation: (r) => ({ method: r.pick(['GET', 'DELETE']), path: `/api/conversations/${r.chance(0.2) ? '%00' : hostileSegment(r)}` }),
   regenerate: (r) => ({
@@ -107,8 +120,9 @@ async function authFor(r: Random, alice: string): Promise<Record<string, string>
 async function serverFault(res: Response): Promise<string | undefined> {
   const text = await res.text();
   if (res.status >= 500) return `${res.status} ${text.slice(0, 3000)}`;
-  // MCP's SSE carries JSON-RPC: a masked internal error, or an INTERNAL tool failure inside a result's text.
-  if ((res.headers.get('content-type') ?? '').includes('text/event-stream') && /"code":"INTERNAL"|Internal error; it has been logged|\\"code\\":\\"INTERNAL\\"/.test(text)) return `SSE ${JSON.stringify(text.slice(0, 3000))}`;
+  // Our SSE and the AI SDK stream carry errors as events, MCP's SSE carries JSON-RPC: a masked internal error,
+  // an INTERNAL tool failure inside a result's text, or an INTERNAL error chunk is a fault.
+  if ((res.headers.get('content-type') ?? '').includes('text/event-stream') && /"code":"INTERNAL"|Internal error; it has been logged|\\"code\\":\\"INTERNAL\\"|"errorText":"INTERNAL/.test(text)) return `SSE ${JSON.stringify(text.slice(0, 3000))}`;
   return undefined;
 }
 

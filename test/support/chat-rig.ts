@@ -1,4 +1,4 @@
-import { testDatabases } from './databases.ts';
+import { testDatabases, type TestDatabase } from './databases.ts';
 import { startFakeOpenRouter, type FakeOpenRouter } from './fake-openrouter.ts';
 import { startFakeZoho, type FakeZoho } from './fake-zoho.ts';
 import { serveApp } from './serve.ts';
@@ -16,13 +16,15 @@ export interface ChatRig {
 /**
  * What chat, client and executor tests share: a fake Zoho with alice's account (zuid 70001, CRM org
  * 9001, Desk org 555), a fake OpenRouter, the real runtime wired to both on a fresh database, alice
- * connected through the OAuth round trip, and the app served.
+ * connected through the OAuth round trip, and the app served. `on` picks the database (PGlite by default).
  */
-export async function startChatRig(options: Omit<TestRuntimeOptions, 'fake' | 'database'> = {}): Promise<ChatRig> {
+export async function startChatRig(
+  options: Omit<TestRuntimeOptions, 'fake' | 'database'> & { on?: TestDatabase } = {},
+): Promise<ChatRig> {
   const zoho = await startFakeZoho();
   zoho.addUser({ zuid: '70001', email: 'ada@example.com', orgId: '9001', deskOrgIds: ['555'] });
   const llm = await startFakeOpenRouter();
-  const db = testDatabases()[0]!.create();
+  const db = (options.on ?? testDatabases()[0]!).create();
   const t = await startTestRuntime({
     ...options,
     fake: zoho,

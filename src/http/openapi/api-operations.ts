@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uiChatBodySchema } from '../../agent/ui-messages.ts';
 import { approvalBodySchema, chatBodySchema } from '../routes/chat.ts';
 import { browserLoginBodySchema } from '../routes/browser.ts';
 import { connectBodySchema, importBodySchema } from '../routes/connections.ts';
@@ -16,6 +17,9 @@ const empty: Answer = { description: 'Done; no body.' };
 const opaqueId = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/) });
 const loginId = z.object({ loginId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/) });
 
+/** The two bodies `POST /api/chat` takes (src/http/routes/chat.ts tells them apart by `parts`). */
+export const chatBodies = z.union([chatBodySchema, uiChatBodySchema]);
+
 /** `/api/*`: every route behind the caller's JWT (DESIGN.md "HTTP routes"). */
 export const apiOperations: Operation[] = [
   { method: 'post', path: '/api/connections/zoho', tag: 'connections', auth: 'jwt', summary: 'Start connecting Zoho (OAuth); open authorizeUrl in a browser', body: connectBodySchema, answers: { 200: { description: 'Where to send the user', json: authorizeAnswerSchema } } },
@@ -28,7 +32,11 @@ export const apiOperations: Operation[] = [
     description: 'With `Accept: text/event-stream` the same run as SSE events.', pathParams: z.object({ name: z.string() }), body: toolRunBodySchema,
     answers: { 200: { description: 'The result', json: toolRunOkSchema }, '4XX': { description: 'The call failed', json: toolRunFailedSchema }, '5XX': { description: 'Zoho or the runtime failed', json: toolRunFailedSchema } },
   },
-  { method: 'post', path: '/api/chat', tag: 'chat', auth: 'jwt', summary: 'Chat with the agent; the run streams as SSE events', body: chatBodySchema, answers: { 200: sse } },
+  {
+    method: 'post', path: '/api/chat', tag: 'chat', auth: 'jwt', summary: 'Chat with the agent; the run streams as SSE events, or as the AI SDK UI message stream',
+    description: 'Our body (`messages` of `{role, content}`) gets our SSE events; the AI SDK `DefaultChatTransport` body (messages carrying `parts`) gets the UI message stream v1 (`x-vercel-ai-ui-message-stream: v1`, `data: <chunk>` lines, `data: [DONE]` last).',
+    body: chatBodies, answers: { 200: { description: `${runEvents} Or, for the AI SDK body, the UI message stream v1.`, media: 'text/event-stream' } },
+  },
   { method: 'post', path: '/api/chat/approvals', tag: 'chat', auth: 'jwt', summary: 'Approve or deny a paused write; the resumed run streams as SSE', body: approvalBodySchema, answers: { 200: sse } },
   { method: 'get', path: '/api/conversations', tag: 'conversations', auth: 'jwt', summary: "The caller's conversations, most recent first", query: conversationListQuery, answers: { 200: { description: 'Conversations', json: conversationsAnswerSchema } } },
   { method: 'get', path: '/api/conversations/{id}', tag: 'conversations', auth: 'jwt', summary: 'One conversation as a page shows it', pathParams: conversationIdParam, answers: { 200: { description: 'The conversation', json: conversationAnswerSchema } } },

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { decideApproval, checkDecision } from '../../agent/approvals/decide-approval.ts';
 import { runAgent, type AgentDeps } from '../../agent/run-agent.ts';
+import { conversationIdSchema, isUiChatBody, modelIdSchema } from '../../agent/ui-messages.ts';
 import type { RateLimiter } from '../../budgets/rate-limiter.ts';
 import type { RunSlots } from '../../budgets/run-slots.ts';
 import type { Logger } from '../../log.ts';
@@ -9,7 +10,8 @@ import type { EmitEvent } from '../../stream/events.ts';
 import { sseResponse } from '../../stream/sse-response.ts';
 import type { AuthEnv } from '../auth.ts';
 import { rateLimitPerUser } from '../rate-limit.ts';
-import { readJsonBody } from '../validate.ts';
+import { readJsonBody, validated } from '../validate.ts';
+import { uiChat } from './ui-chat.ts';
 
 /** What a client may send: its own turns only; the system prompt is the server's. */
 export const chatBodySchema = z
@@ -19,8 +21,8 @@ export const chatBodySchema = z
       .min(1)
       .max(200)
       .refine((m) => m.at(-1)?.role === 'user', 'the last message must be the user\'s'),
-    model: z.string().regex(/^[\w.\-/:]+$/, 'a model id such as openai/gpt-4.1-mini').max(100).optional(),
-    conversationId: z.string().regex(/^[\w-]{1,100}$/, 'letters, digits, _ and -, at most 100, e.g. a UUID').optional(),
+    model: modelIdSchema.optional(),
+    conversationId: conversationIdSchema.optional(),
     /** With a conversationId: re-run its last turn (Retry, Regenerate) instead of adding the last message again. */
     regenerate: z.boolean().optional(),
   })
@@ -41,7 +43,7 @@ export interface ChatRouteDeps extends AgentDeps {
   runSlots: RunSlots;
 }
 
-/** `POST /api/chat` and `POST /api/chat/approvals`: validate, take a run slot, stream the run as SSE. */
+/** `POST /api/chat` and `POST /api/chat/approvals`: validate, take a run slot, stream the run as SSE (or the AI SDK's UI message stream, ui-chat.ts). */
 export function chatRoutes(deps: ChatRouteDeps) {
   const stream = (c: Parameters<typeof sseResponse>[0], release: () => Promise<void>, run: (emit: EmitEvent, signal: AbortSignal) => Promise<void>) =>
     sseResponse(c, { logger: deps.logger, heartbeatMs: deps.heartbeatMs }, async (emit, signal) => {
@@ -55,7 +57,9 @@ export function chatRoutes(deps: ChatRouteDeps) {
   return new Hono<AuthEnv>()
     .use('*', rateLimitPerUser(deps.rateLimiter, 'chat'))
     .post('/', async (c) => {
-      const body = await readJsonBody(c, chatBodySchema);
+      const raw = await readJsonBody(c, z.unknown());
+      if (isUiChatBody(raw)) return uiChat(c, deps, raw);
+      const body = validated(chatBodySchema, raw, 'body');
       const userId = c.get('userId');
       const release = await deps.runSlots.acquire(userId);
       return stream(c, release, (emit, signal) => runAgent(deps, { userId, ...body }, emit, signal));
