@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { AppError, toErrorBody } from '../errors.ts';
-import { asDatabaseOutage } from '../db/database-errors.ts';
-import { describeInternalError, type Logger } from '../log.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { finalErrorBody } from './final-error.ts';
 import type { EmitEvent, RunEvent } from './events.ts';
 
 export interface SseOptions {
@@ -35,11 +35,7 @@ export function sseResponse(c: Context, options: SseOptions, run: (emit: EmitEve
     try {
       await run(write, controller.signal);
     } catch (thrown) {
-      const error = asDatabaseOutage(thrown);
-      if (!(error instanceof AppError) || error.code === 'INTERNAL') {
-        options.logger.error('stream.internal_error', { error: describeInternalError(error) });
-      }
-      write({ type: 'error', data: toErrorBody(error) });
+      write({ type: 'error', data: finalErrorBody(thrown, options.logger) });
     } finally {
       clearInterval(heartbeat);
       if (!ended) write({ type: 'error', data: { code: 'INTERNAL', message: 'The run ended without a result.' } });
