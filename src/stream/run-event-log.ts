@@ -21,7 +21,8 @@ export interface StoredStream {
 /**
  * Where a run's stream is kept so that any instance can replay it: `chat_streams` (owner, cancel
  * flag, liveness, expiry) and `chat_stream_events`. Writes go through a batch writer (one insert per
- * ~20 ms), never on the path of an event; reads are the other instances' replays and polls.
+ * 50 ms at most, so a model's burst of deltas is one row), never on the path of an event; reads are
+ * the other instances' replays and polls.
  */
 export interface RunEventLog {
   open(runId: string, userId: string, aliveUntil: number, expiresAt: number): void;
@@ -77,7 +78,7 @@ export function createRunEventLog(db: Db, logger: Logger): RunEventLog {
     if (streams.length > 0) await db.insert(chatStreams).values(streams).onConflictDoNothing();
     const rows = coalesce(batch.flatMap((p) => (p.kind === 'event' ? [p] : [])));
     if (rows.length > 0) await db.insert(chatStreamEvents).values(rows).onConflictDoNothing();
-  }, logger, 'run_event_log');
+  }, logger, 'run_event_log', { flushMs: 50 });
 
   return {
     open(runId, userId, aliveUntil, expiresAt) {
