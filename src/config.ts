@@ -140,7 +140,7 @@ export function toConfig(env: Env & { TOKEN_ENCRYPTION_KEY: string }, searchPath
       detachGraceMs: env.CHAT_DETACH_GRACE_SECONDS * 1000,
       /** The longest one SSE connection of a run stays open (E8); the run itself goes on. */
       maxStreamMs: env.CHAT_MAX_STREAM_SECONDS * 1000,
-      /** How long a stream's events are kept for a resume after it starts. */
+      /** How long a stream's events stay resumable past the run's time limit. */
       resumeTtlMs: env.CHAT_RESUME_TTL_SECONDS * 1000,
     },
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,

@@ -38,6 +38,8 @@ export interface RunHubOptions {
   heartbeatMs?: number;
   /** How long an ended run stays in memory for replays without a database read. */
   retainEndedMs?: number;
+  /** Per-run bounds on what is kept (default KEPT_EVENTS_MAX, KEPT_BYTES_MAX; tests lower them). */
+  keep?: { events: number; bytes: number };
   now?: () => number;
 }
 
@@ -60,11 +62,16 @@ export function createRunHub(options: RunHubOptions) {
   const now = options.now ?? Date.now;
   const heartbeatMs = options.heartbeatMs ?? 1000;
   const aliveFor = () => now() + heartbeatMs * 5;
+  const keep = options.keep ?? { events: KEPT_EVENTS_MAX, bytes: KEPT_BYTES_MAX };
   const runs = new Map<string, LiveRun & { live: boolean }>();
   let timer: NodeJS.Timeout | undefined;
   let lastPrune = 0;
+  let beating = false;
 
   async function beat() {
+    // A slow database must not stack heartbeats up.
+    if (beating) return;
+    beating = true;
     const live = [...runs.values()].filter((r) => r.live).map((r) => r.runId);
     try {
       for (const runId of await options.log.heartbeat(live, aliveFor())) runs.get(runId)?.cancel('Cancelled by the user.');
@@ -74,6 +81,8 @@ export function createRunHub(options: RunHubOptions) {
       }
     } catch (error) {
       options.logger.warn('run_hub.heartbeat_failed', { message: (error as Error).message });
+    } finally {
+      beating = false;
     }
     if (live.length === 0 && timer) {
       clearInterval(timer);
@@ -101,7 +110,7 @@ export function createRunHub(options: RunHubOptions) {
       const item = { seq: ++seq, event };
       const final = isFinal(event);
       bytes += JSON.stringify(event.data).length;
-      if (final || (kept.length < KEPT_EVENTS_MAX && bytes <= KEPT_BYTES_MAX)) {
+      if (final || (lastDropped === 0 && kept.length < keep.events && bytes <= keep.bytes)) {
         kept.push(item);
         options.log.append(runId, item);
       } else {
@@ -118,6 +127,7 @@ export function createRunHub(options: RunHubOptions) {
         grace = undefined;
         if (followers.size === 0) live.cancel(`Nobody followed the run for ${Math.round(options.detachGraceMs / 1000)} s.`);
       }, options.detachGraceMs);
+      grace.unref();
     };
 
     const live = {
