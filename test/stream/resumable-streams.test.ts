@@ -205,6 +205,32 @@ for (const database of testDatabases()) {
       expect(llm.requests).toHaveLength(1);
     });
 
+    it('an approval\'s resumed run streams with ids of its own and resumes the same way', async () => {
+      llm.script({ toolCalls: [{ name: 'crm_delete_record', arguments: { module: 'Leads', id: '4242' } }] });
+      const paused = await chat(a, 'Delete lead 4242');
+      const pausedEvents = await readAllEvents(paused);
+      const approval = pausedEvents.find((e) => e.data?.code === 'approval_required')!.data;
+      // The paused run's runId is the id of the stream that paused it.
+      expect(approval.runId).toBe(paused.headers.get('x-run-id'));
+      llm.script([{ text: ['Fine, ', 'I will ', 'not ', 'delete it.'] }, { chunkDelayMs: 150 }]);
+      const controller = new AbortController();
+      const res = await fetch(`${a.url}/api/chat/approvals`, {
+        method: 'POST', signal: controller.signal,
+        headers: { ...(await auth(a, 'alice')), 'content-type': 'application/json' },
+        body: JSON.stringify({ callId: approval.callId, decision: 'deny', paramsHash: approval.paramsHash }),
+      });
+      const runId = res.headers.get('x-run-id')!;
+      expect(runId).not.toBe(approval.runId);
+      const seen = await readEventsUntil(res, (events) => events.some((e) => e.event === 'text'));
+      controller.abort();
+      const rest = await readAllEvents(await resume(a, runId, seen.at(-1)!.id));
+      const all = [...seen, ...rest];
+      expectWhole(all);
+      expect(all[0]!.id).toBe(`${runId}:1`);
+      expect(text(all)).toBe('Fine, I will not delete it.');
+      expect(zoho.requestsTo(/\/crm\/v8\/Leads/, 'DELETE')).toHaveLength(0);
+    });
+
     it('the typed client resumes by itself after the connection is cut and after a stream_limit end', async () => {
       const proxy = await startTcpProxy({ port: Number(new URL(a.url).port) });
       try {
