@@ -14,6 +14,10 @@ import { OAuthStateStore } from './zoho/oauth-state.ts';
 import { allTools } from '../tools/index.ts';
 import { toolRoutes } from './http/routes/tools.ts';
 import { chatRoutes } from './http/routes/chat.ts';
+import { chatRunRoutes } from './http/routes/chat-runs.ts';
+import { createRunEventLog } from './stream/run-event-log.ts';
+import { createRunHub } from './stream/run-hub.ts';
+import { createRunStreams } from './stream/run-streams.ts';
 import { conversationRoutes } from './http/routes/conversations.ts';
 import { PendingRunStore } from './agent/approvals/pending-run-store.ts';
 import { ConversationStore } from './agent/conversation-store.ts';
@@ -59,6 +63,8 @@ export interface RuntimeParts {
   retryBaseMs?: number;
   /** How long a Zoho host's open circuit breaker answers by itself (tests shorten it). */
   circuitOpenMs?: number;
+  /** How often the run hub renews its runs' rows and reads cancels, and a follower elsewhere polls (tests shorten it). */
+  runPollMs?: number;
   /** The identity provider's key cache timings (tests shorten them). */
   jwks?: Pick<JwksKeysOptions, 'cacheMaxAgeMs' | 'cooldownMs' | 'timeoutMs' | 'retryAfterFailureMs'>;
 }
@@ -145,6 +151,13 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   // The public origin is the redirect URI's: registered at Zoho, so it is the URL users reach us by
   // (a Host header is the caller's to choose, and behind a TLS proxy the request URL is internal).
   const publicOrigin = new URL(redirectUri).origin;
+  const runHub = createRunHub({
+    log: createRunEventLog(database.db, parts.logger), logger: parts.logger, detachGraceMs: config.chat.detachGraceMs,
+    resumeTtlMs: config.chat.resumeTtlMs, runTimeoutMs: config.chat.runTimeoutMs, heartbeatMs: parts.runPollMs, now: parts.now,
+  });
+  const runStreams = createRunStreams({
+    hub: runHub, logger: parts.logger, heartbeatMs: parts.heartbeatMs, maxStreamMs: config.chat.maxStreamMs, pollMs: parts.runPollMs,
+  });
   const app = createApp({
     logger: parts.logger,
     verifyCaller,
@@ -167,6 +180,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
       { path: '/conversations', routes: conversationRoutes({ conversations, pendingRuns, registry }) },
       { path: '/tools', routes: toolRoutes({ ...toolDeps, rateLimiter, logger: parts.logger, heartbeatMs: parts.heartbeatMs, unavailable: unavailableTools }) },
       { path: '/browser', routes: browserRoutes({ browser, rateLimiter }) },
+      { path: '/chat/runs', routes: chatRunRoutes(runStreams) },
       {
         path: '/chat',
         routes: chatRoutes({
@@ -188,6 +202,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
           toolImages: createToolImages({ screenshots: browser.screenshots, logger: parts.logger }),
           rateLimiter,
           runSlots: createRunSlots(database.db, config.chat.maxConcurrentRuns, config.chat.runTimeoutMs + 60_000, parts.now),
+          runStreams,
           logger: parts.logger,
           heartbeatMs: parts.heartbeatMs,
         }),
@@ -196,10 +211,10 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   });
   return {
     config, database, store, oauth, clients, resolver, getZohoApi, listDeskOrganizations, connectFlow, registry, executeToolWithRepair, llm, pendingRuns,
-    conversations, callLog, runLog, rateLimiter, browser, app,
+    conversations, callLog, runLog, runHub, rateLimiter, browser, app,
     async close() {
       await browser.close();
-      await Promise.all([callLog.flush(), runLog.flush(), rateLimiter.sync()]);
+      await Promise.all([callLog.flush(), runLog.flush(), runHub.close(), rateLimiter.sync()]);
       await database.close();
     },
   };

@@ -50,6 +50,9 @@ export const envSchema = z.object({
   CHAT_MAX_STEPS: z.coerce.number().int().min(1).max(50).default(8),
   CHAT_RUN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   CHAT_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(3),
+  CHAT_DETACH_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  CHAT_MAX_STREAM_SECONDS: z.coerce.number().positive().max(86_400).default(300),
+  CHAT_RESUME_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
   CHAT_AUTO_APPROVE_WRITES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   APPROVAL_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
@@ -133,6 +136,12 @@ export function toConfig(env: Env & { TOKEN_ENCRYPTION_KEY: string }, searchPath
       maxConcurrentRuns: env.CHAT_MAX_CONCURRENT_RUNS,
       autoApproveWrites: env.CHAT_AUTO_APPROVE_WRITES,
       approvalTtlMs: env.APPROVAL_TTL_SECONDS * 1000,
+      /** How long a run goes on with no client following its stream before it is aborted. */
+      detachGraceMs: env.CHAT_DETACH_GRACE_SECONDS * 1000,
+      /** The longest one SSE connection of a run stays open (E8); the run itself goes on. */
+      maxStreamMs: env.CHAT_MAX_STREAM_SECONDS * 1000,
+      /** How long a stream's events stay resumable past the run's time limit. */
+      resumeTtlMs: env.CHAT_RESUME_TTL_SECONDS * 1000,
     },
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     browser: {

@@ -24,6 +24,10 @@ export const ERROR_STATUS = {
   BROWSER_NAVIGATION_REFUSED: 403,
   TIMEOUT: 504,
   ABORTED: 499,
+  /** A resumed chat stream whose missed events are no longer all kept (past the per-run cap). */
+  STREAM_NOT_RESUMABLE: 410,
+  /** A resumed chat stream whose run stopped with its instance before it ended. */
+  RUN_LOST: 503,
   INTERNAL: 500,
 } as const;
 

@@ -57,6 +57,8 @@ export interface AgentRequest {
   conversationId?: string;
   /** Re-run the conversation's last turn instead of adding the body's last message again (open-conversation.ts). */
   regenerate?: boolean;
+  /** The run's id (its stream's, so `x-run-id` and the run log agree); a new one when absent. */
+  runId?: string;
 }
 
 /** The state of a run between steps; also what a paused run stores. */
@@ -79,7 +81,7 @@ export async function runAgent(deps: AgentDeps, request: AgentRequest, emit: Emi
     ? await openConversation(deps, request.userId, request.conversationId, request.messages, request.regenerate)
     : { messages: [...request.messages], persisted: 0 };
   const state: RunState = {
-    id: randomUUID(), userId: request.userId, model: request.model ?? deps.defaultModel, conversationId: request.conversationId, messages, persisted, steps: 0,
+    id: request.runId ?? randomUUID(), userId: request.userId, model: request.model ?? deps.defaultModel, conversationId: request.conversationId, messages, persisted, steps: 0,
   };
   await continueRun(deps, state, emit, signal, true);
 }

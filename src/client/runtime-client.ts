@@ -1,5 +1,6 @@
 import type { RunEvent } from '../stream/events.ts';
 import { errorBodyOf, errorFromResponse, RuntimeClientError } from './runtime-client-error.ts';
+import { resumableRunEvents, type ResumeOptions } from './resumable-stream.ts';
 import { readRunEvents } from './sse-events.ts';
 
 export interface RuntimeClientOptions {
@@ -8,6 +9,8 @@ export interface RuntimeClientOptions {
   /** The caller's JWT (HS256, `sub` = user id), sent as `Authorization: Bearer …`. */
   token: string;
   fetch?: typeof fetch;
+  /** How a chat stream that broke or hit the server's per-connection limit is resumed (attempts, back-off). */
+  resume?: ResumeOptions;
 }
 
 export interface ChatMessage {
@@ -16,7 +19,10 @@ export interface ChatMessage {
 }
 
 export interface StreamOptions {
-  /** Aborting stops the request (the server then aborts the LLM call and pending tool calls) and ends the iteration quietly. */
+  /**
+   * Aborting ends the iteration quietly; for a chat (or an approval's resumed run) it also cancels
+   * the run on the server (`POST /api/chat/runs/:runId/cancel`), for a tool run it stops the request.
+   */
   signal?: AbortSignal;
 }
 
@@ -40,42 +46,71 @@ export function createRuntimeClient(options: RuntimeClientOptions) {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? globalThis.fetch;
 
-  async function post(path: string, body: unknown, accept: string, signal?: AbortSignal): Promise<Response> {
+  async function send(path: string, init: { method: string; body?: unknown; accept: string; headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response> {
     try {
       return await doFetch(`${baseUrl}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json', accept },
-        body: JSON.stringify(body),
-        signal,
+        method: init.method,
+        headers: {
+          authorization: `Bearer ${options.token}`, accept: init.accept, ...init.headers,
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: init.signal,
       });
     } catch (cause) {
-      if (signal?.aborted) throw cause;
+      if (init.signal?.aborted) throw cause;
       // undici says only "fetch failed"; the reason (ECONNREFUSED, a DNS failure) is its cause.
       const reason = (cause as { cause?: Error })?.cause?.message ?? (cause as Error)?.message ?? String(cause);
       throw new RuntimeClientError(0, 'NETWORK_ERROR', `Could not reach the runtime at ${baseUrl}: ${reason}`, { cause });
     }
   }
+  const post = (path: string, body: unknown, accept: string, signal?: AbortSignal) => send(path, { method: 'POST', body, accept, signal });
 
-  async function* stream(path: string, body: unknown, signal?: AbortSignal): AsyncGenerator<RunEvent> {
-    let response: Response;
-    try {
-      response = await post(path, body, 'text/event-stream', signal);
-    } catch (error) {
-      if (signal?.aborted) return;
-      throw error;
-    }
+  /** A request whose answer must be an event stream: a refusal throws the server's error. */
+  async function openEvents(path: string, init: Parameters<typeof send>[1]): Promise<Response> {
+    const response = await send(path, init);
     if (!response.ok) throw await errorFromResponse(response);
     if (!response.body || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
       await response.body?.cancel();
       throw new RuntimeClientError(response.status, 'UNEXPECTED_RESPONSE', `Expected an event stream from ${path}, got ${response.headers.get('content-type') ?? 'no body'}.`);
     }
-    yield* readRunEvents(response.body, { signal });
+    return response;
   }
 
+  async function* stream(path: string, body: unknown, signal?: AbortSignal): AsyncGenerator<RunEvent> {
+    let response: Response;
+    try {
+      response = await openEvents(path, { method: 'POST', body, accept: 'text/event-stream', signal });
+    } catch (error) {
+      if (signal?.aborted) return;
+      throw error;
+    }
+    yield* readRunEvents(response.body!, { signal });
+  }
+
+  /** A chat run's stream (`POST /api/chat`, `/api/chat/approvals`), resumed by itself (resumable-stream.ts). */
+  const runStream = (path: string, body: unknown, signal?: AbortSignal): AsyncIterable<RunEvent> => resumableRunEvents({
+    open: () => openEvents(path, { method: 'POST', body, accept: 'text/event-stream', signal }),
+    resume: (runId, lastEventId, resumeSignal) => openEvents(`/api/chat/runs/${encodeURIComponent(runId)}/events`, {
+      method: 'GET', accept: 'text/event-stream', headers: lastEventId ? { 'last-event-id': lastEventId } : {}, signal: resumeSignal,
+    }),
+    cancel: async (runId) => {
+      const response = await send(`/api/chat/runs/${encodeURIComponent(runId)}/cancel`, {
+        method: 'POST', accept: 'application/json', signal: AbortSignal.timeout(3000),
+      });
+      await response.body?.cancel();
+    },
+    signal,
+    options: options.resume,
+  });
+
   return {
-    /** `POST /api/chat`: one agent turn over the conversation so far, streamed. */
+    /**
+     * `POST /api/chat`: one agent turn over the conversation so far, streamed; a dropped stream (or
+     * one the server ends at its per-connection limit) is resumed with `Last-Event-ID` by itself.
+     */
     chat(request: { messages: ChatMessage[]; model?: string; conversationId?: string }, opts: StreamOptions = {}): AsyncIterable<RunEvent> {
-      return stream('/api/chat', request, opts.signal);
+      return runStream('/api/chat', request, opts.signal);
     },
 
     /** `POST /api/tools/:name` as SSE: `status`, `repair`…, `tool_result`, then `done` or `error`. */
@@ -105,7 +140,7 @@ export function createRuntimeClient(options: RuntimeClientOptions) {
      */
     decideApproval(callId: string, decision: 'approve' | 'deny', opts: StreamOptions & { paramsHash?: string } = {}): AsyncIterable<RunEvent> {
       const body = opts.paramsHash === undefined ? { callId, decision } : { callId, decision, paramsHash: opts.paramsHash };
-      return stream('/api/chat/approvals', body, opts.signal);
+      return runStream('/api/chat/approvals', body, opts.signal);
     },
   };
 }

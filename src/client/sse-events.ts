@@ -31,10 +31,12 @@ export function toRunEvent(message: EventSourceMessage): RunEvent | undefined {
  * Reads an SSE body (bytes, split anywhere, even inside a UTF-8 character) into typed run events.
  * Comment lines (`: ping`) and unknown event types are skipped. The iteration ends after the
  * run's `done` or `error` event, or quietly when `signal` aborts; a body that ends or breaks
- * before either throws `STREAM_INTERRUPTED`. Leaving the loop early cancels the body, which
- * tells the server to abort the run.
+ * before either throws `STREAM_INTERRUPTED`. Leaving the loop early cancels the body: the server
+ * then detaches the run, which it aborts unless someone resumes it within the grace.
  */
-export async function* readRunEvents(body: ReadableStream<Uint8Array>, options: { signal?: AbortSignal } = {}): AsyncGenerator<RunEvent> {
+export async function* readRunEvents(
+  body: ReadableStream<Uint8Array>, options: { signal?: AbortSignal; onId?: (id: string) => void } = {},
+): AsyncGenerator<RunEvent> {
   const reader = body
     // The cast only bridges lib.dom's BufferSource vs Uint8Array typing; the decoder takes bytes.
     .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
@@ -51,6 +53,8 @@ export async function* readRunEvents(body: ReadableStream<Uint8Array>, options: 
       }
       if (next.done) break;
       const event = toRunEvent(next.value);
+      // The `id:` (`<runId>:<seq>`) is where a resume starts: an event is only counted once it is read whole.
+      if (next.value.id) options.onId?.(next.value.id);
       if (!event) continue;
       yield event;
       if (event.type === 'done' || event.type === 'error') return;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, customType, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { storableJsonb as jsonb, storableText } from './storable-columns.ts';
 
 /**
@@ -265,3 +265,41 @@ export const schema = {
   browserSessions, browserLogins, browserScreenshots,
 };
 export type ZohoConnectionRow = typeof zohoConnections.$inferSelect;
+
+/**
+ * One SSE stream of a chat run (a start, or an approval's resumption), kept so that a client can
+ * resume it with `Last-Event-ID` on any instance (src/stream/run-event-log.ts). The owning instance
+ * pushes `alive_until` forward while the run goes on; `cancel_requested` is how another instance's
+ * `POST /api/chat/runs/:runId/cancel` reaches it.
+ */
+export const chatStreams = pgTable(
+  'chat_streams',
+  {
+    runId: text('run_id').primaryKey(),
+    appUserId: text('app_user_id').notNull(),
+    cancelRequested: boolean('cancel_requested').notNull().default(false),
+    /** Unix ms: past it, with no final event stored, the owning instance is gone. */
+    aliveUntil: bigint('alive_until', { mode: 'number' }).notNull(),
+    /** Unix ms after which the stream and its events are pruned and no longer resumable. */
+    expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('chat_streams_expires').on(t.expiresAt)],
+);
+
+/**
+ * The events of a kept stream. A row holds one event, or a run of consecutive text deltas coalesced
+ * for storage (`data` is then `{"deltas": [...]}` and the row covers `seq`..`last_seq`), so a replay
+ * gives back each delta with its own id. `data` is the JSON text as sent, byte for byte (text, not
+ * jsonb: jsonb would change a NUL or a lone surrogate in model text).
+ */
+export const chatStreamEvents = pgTable(
+  'chat_stream_events',
+  {
+    runId: text('run_id').notNull(),
+    seq: integer('seq').notNull(),
+    lastSeq: integer('last_seq').notNull(),
+    type: text('type').notNull(),
+    data: text('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.seq] })],
+);

@@ -17,7 +17,8 @@ describe('POST /api/chat', () => {
   let rig: ChatRig;
 
   beforeAll(async () => {
-    rig = await startChatRig({ env: { OPENROUTER_MODEL: 'test/model' }, heartbeatMs: 100, maxSteps: 3 });
+    // A disconnect aborts the run once the detach grace (here 0.2 s) passes with nobody resuming it.
+    rig = await startChatRig({ env: { OPENROUTER_MODEL: 'test/model', CHAT_DETACH_GRACE_SECONDS: '0.2' }, heartbeatMs: 100, maxSteps: 3 });
     ({ zoho, llm, t, server } = rig);
   });
   afterAll(() => rig.close());

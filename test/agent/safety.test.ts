@@ -26,7 +26,8 @@ describe('agent safety', () => {
     const runtime = await startTestRuntime({
       fake: zoho,
       database: db,
-      env: { OPENROUTER_API_KEY: llm.apiKey, OPENROUTER_BASE_URL: llm.baseURL, ...env },
+      // A disconnect aborts the run once the detach grace (here 0.2 s) passes with nobody resuming it.
+      env: { OPENROUTER_API_KEY: llm.apiKey, OPENROUTER_BASE_URL: llm.baseURL, CHAT_DETACH_GRACE_SECONDS: '0.2', ...env },
       encryptionKey,
     });
     return { runtime, server: await serveApp(runtime.runtime.app) };

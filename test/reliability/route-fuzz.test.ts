@@ -69,6 +69,12 @@ const ROUTES: Record<string, (r: Random) => FuzzRequest> = {
     body: hostileBody(r, mutate(r, { conversationId: 'c-1', regenerate: true, messages: [{ role: 'user', content: hostileString(r) || 'hello' }] })),
   }),
   approvals: (r) => ({ method: 'POST', path: '/api/chat/approvals', body: hostileBody(r, mutate(r, { callId: r.chance(0.3) ? '\u0000' : hostileString(r), decision: 'approve', paramsHash: hostileString(r) })) }),
+  chatRunEvents: (r) => ({
+    method: 'GET',
+    path: `/api/chat/runs/${r.chance(0.2) ? '%00' : hostileSegment(r)}/events${r.chance(0.5) ? `?lastEventId=${hostileSegment(r)}` : ''}`,
+    headers: r.chance(0.3) ? { 'last-event-id': r.pick(['x:1', '1:-1', ':', 'a'.repeat(300), `${crypto.randomUUID()}:99999999999`]) } : undefined,
+  }),
+  chatRunCancel: (r) => ({ method: 'POST', path: `/api/chat/runs/${r.chance(0.2) ? '%00' : hostileSegment(r)}/cancel`, body: hostileBody(r, {}) }),
   browserLogin: (r) => ({
     method: 'POST',
     path: '/api/browser/login',

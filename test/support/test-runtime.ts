@@ -22,6 +22,8 @@ export interface TestRuntimeOptions {
   circuitOpenMs?: number;
   heartbeatMs?: number;
   maxSteps?: number;
+  /** The run hub's heartbeat and a remote follower's poll (default 1 s / 250 ms). */
+  runPollMs?: number;
   /** Share a key between instances that share a database. */
   encryptionKey?: string;
 }
@@ -64,6 +66,7 @@ export async function startTestRuntime(options: TestRuntimeOptions): Promise<Tes
     circuitOpenMs: options.circuitOpenMs,
     heartbeatMs: options.heartbeatMs,
     maxSteps: options.maxSteps,
+    runPollMs: options.runPollMs,
     llmMaxRetries: 0,
   });
   const tokenFor = (userId: string) => signUserToken(TEST_JWT_SECRET, userId);

@@ -19,8 +19,11 @@ export function configureApi({ token, unauthorized }) {
   onUnauthorized = unauthorized;
 }
 
-/** A fetch with the JWT; a non-2xx answer is thrown as ApiError with the server's `{error:{code,message}}`. */
-export async function request(path, { method = 'GET', json, signal, accept = 'application/json' } = {}) {
+/**
+ * A fetch with the JWT; a non-2xx answer is thrown as ApiError with the server's `{error:{code,message}}`.
+ * `keepalive` lets a request outlive the page (a cancel sent as the page goes away).
+ */
+export async function request(path, { method = 'GET', json, signal, accept = 'application/json', keepalive = false } = {}) {
   const headers = { accept };
   const token = tokenOf();
   if (token) headers.authorization = `Bearer ${token}`;
@@ -31,7 +34,7 @@ export async function request(path, { method = 'GET', json, signal, accept = 'ap
   }
   let res;
   try {
-    res = await fetch(path, { method, headers, body, signal });
+    res = await fetch(path, { method, headers, body, signal, keepalive });
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new ApiError('NETWORK', 'Could not reach the server.');

@@ -2,7 +2,8 @@
 import { createParser } from '/vendor/eventsource-parser.js';
 
 /**
- * Calls `onEvent({ type, data })` for each event, `data` parsed as JSON; comments (`: ping`) are
+ * Calls `onEvent({ type, data, id })` for each event, `data` parsed as JSON, `id` its `id:` line
+ * (`<runId>:<seq>` on a chat run's events, for resuming); comments (`: ping`) are
  * skipped. Resolves when the stream ends; rejects with an AbortError when the fetch's signal aborts.
  */
 export async function readEventStream(response, onEvent) {
@@ -16,7 +17,7 @@ export async function readEventStream(response, onEvent) {
       } catch {
         data = { raw: message.data };
       }
-      onEvent({ type: message.event ?? 'message', data });
+      onEvent({ type: message.event ?? 'message', data, id: message.id });
     },
   });
   try {

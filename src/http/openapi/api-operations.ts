@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { uiChatBodySchema } from '../../agent/ui-messages.ts';
 import { approvalBodySchema, chatBodySchema } from '../routes/chat.ts';
+import { runIdParam } from '../routes/chat-runs.ts';
 import { browserLoginBodySchema } from '../routes/browser.ts';
 import { connectBodySchema, importBodySchema } from '../routes/connections.ts';
 import { conversationIdParam, conversationListQuery } from '../routes/conversations.ts';
@@ -38,6 +39,12 @@ export const apiOperations: Operation[] = [
     body: chatBodies, answers: { 200: { description: `${runEvents} Or, for the AI SDK body, the UI message stream v1.`, media: 'text/event-stream' } },
   },
   { method: 'post', path: '/api/chat/approvals', tag: 'chat', auth: 'jwt', summary: 'Approve or deny a paused write; the resumed run streams as SSE', body: approvalBodySchema, answers: { 200: sse } },
+  {
+    method: 'get', path: '/api/chat/runs/{runId}/events', tag: 'chat', auth: 'jwt', summary: 'Resume a chat stream: the events after Last-Event-ID, then the live run to its end',
+    description: 'Send `Last-Event-ID: <runId>:<seq>` (or `?lastEventId=`); none replays from the start. Another user\'s, unknown or expired run: 404.',
+    pathParams: runIdParam, queryNames: { lastEventId: 'The last event id received, `<runId>:<seq>` (instead of the Last-Event-ID header)' }, answers: { 200: sse },
+  },
+  { method: 'post', path: '/api/chat/runs/{runId}/cancel', tag: 'chat', auth: 'jwt', summary: 'Cancel a chat run (a disconnect alone does not, within the grace)', pathParams: runIdParam, answers: { 204: empty } },
   { method: 'get', path: '/api/conversations', tag: 'conversations', auth: 'jwt', summary: "The caller's conversations, most recent first", query: conversationListQuery, answers: { 200: { description: 'Conversations', json: conversationsAnswerSchema } } },
   { method: 'get', path: '/api/conversations/{id}', tag: 'conversations', auth: 'jwt', summary: 'One conversation as a page shows it', pathParams: conversationIdParam, answers: { 200: { description: 'The conversation', json: conversationAnswerSchema } } },
   { method: 'delete', path: '/api/conversations/{id}', tag: 'conversations', auth: 'jwt', summary: 'Delete a conversation and refuse its pending approvals', pathParams: conversationIdParam, answers: { 204: empty } },

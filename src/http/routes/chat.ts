@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { decideApproval, checkDecision } from '../../agent/approvals/decide-approval.ts';
 import { runAgent, type AgentDeps } from '../../agent/run-agent.ts';
@@ -7,7 +7,7 @@ import type { RateLimiter } from '../../budgets/rate-limiter.ts';
 import type { RunSlots } from '../../budgets/run-slots.ts';
 import type { Logger } from '../../log.ts';
 import type { EmitEvent } from '../../stream/events.ts';
-import { sseResponse } from '../../stream/sse-response.ts';
+import type { RunStreams } from '../../stream/run-streams.ts';
 import type { AuthEnv } from '../auth.ts';
 import { rateLimitPerUser } from '../rate-limit.ts';
 import { readJsonBody, validated } from '../validate.ts';
@@ -41,18 +41,18 @@ export interface ChatRouteDeps extends AgentDeps {
   heartbeatMs?: number;
   rateLimiter: RateLimiter;
   runSlots: RunSlots;
+  /** Runs go on detached from their connection and can be resumed (run-streams.ts). */
+  runStreams: RunStreams;
 }
 
-/** `POST /api/chat` and `POST /api/chat/approvals`: validate, take a run slot, stream the run as SSE (or the AI SDK's UI message stream, ui-chat.ts). */
+/**
+ * `POST /api/chat` and `POST /api/chat/approvals`: validate, take a run slot, stream the run as SSE
+ * (or, for the AI SDK body, its UI message stream: ui-chat.ts). Our SSE runs keep their slot until
+ * they end, also while detached (a dropped client may resume them); the AI SDK's stop() is a cancel.
+ */
 export function chatRoutes(deps: ChatRouteDeps) {
-  const stream = (c: Parameters<typeof sseResponse>[0], release: () => Promise<void>, run: (emit: EmitEvent, signal: AbortSignal) => Promise<void>) =>
-    sseResponse(c, { logger: deps.logger, heartbeatMs: deps.heartbeatMs }, async (emit, signal) => {
-      try {
-        await run(emit, signal);
-      } finally {
-        await release();
-      }
-    });
+  const stream = (c: Context<AuthEnv>, release: () => Promise<void>, run: (emit: EmitEvent, signal: AbortSignal, runId: string) => Promise<void>) =>
+    deps.runStreams.start(c, c.get('userId'), release, run);
 
   return new Hono<AuthEnv>()
     .use('*', rateLimitPerUser(deps.rateLimiter, 'chat'))
@@ -62,7 +62,7 @@ export function chatRoutes(deps: ChatRouteDeps) {
       const body = validated(chatBodySchema, raw, 'body');
       const userId = c.get('userId');
       const release = await deps.runSlots.acquire(userId);
-      return stream(c, release, (emit, signal) => runAgent(deps, { userId, ...body }, emit, signal));
+      return stream(c, release, (emit, signal, runId) => runAgent(deps, { userId, ...body, runId }, emit, signal));
     })
     .post('/approvals', async (c) => {
       const body = await readJsonBody(c, approvalBodySchema);
