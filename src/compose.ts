@@ -21,6 +21,7 @@ import { createRunLog } from './agent/run-log.ts';
 import { createRateLimiter } from './budgets/rate-limiter.ts';
 import { createRunSlots } from './budgets/run-slots.ts';
 import { webRoutes } from './http/routes/web.ts';
+import { createCompletionStreamer } from './llm/completion-stream.ts';
 import { createOpenRouterClient } from './llm/openrouter-client.ts';
 import { createToolImages } from './agent/tool-images.ts';
 import { createBrowserService } from './browser/browser-service.ts';
@@ -109,15 +110,18 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     ? allTools.filter((t) => t.app === 'browser').map((t) => ({ name: t.name, app: t.app, reason: browser.unavailable! }))
     : [];
   const registry = createToolRegistry(browser.unavailable ? allTools.filter((t) => t.app !== 'browser') : allTools);
-  const llm = config.openrouter.apiKey
-    ? createOpenRouterClient({ apiKey: config.openrouter.apiKey, baseUrl: config.openrouter.baseUrl, maxRetries: parts.llmMaxRetries })
+  const llmOptions = config.openrouter.apiKey
+    ? { apiKey: config.openrouter.apiKey, baseUrl: config.openrouter.baseUrl, maxRetries: parts.llmMaxRetries }
     : undefined;
+  // The chat's streamed steps go through the lean request; the SDK serves the calls off that path (model repair).
+  const llm = llmOptions && createCompletionStreamer(llmOptions);
+  const llmSdk = llmOptions && createOpenRouterClient(llmOptions);
   const callLog = createToolCallLog(database.db, parts.logger);
   const repairDeps = {
     registry,
     fieldCatalog: createFieldCatalog(),
     logger: parts.logger,
-    modelRepair: llm ? createModelRepair(llm, config.openrouter.model) : undefined,
+    modelRepair: llmSdk ? createModelRepair(llmSdk, config.openrouter.model) : undefined,
   };
   const { executeToolWithRepair } = createToolExecutor({
     ...repairDeps,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { AppError } from '../errors.ts';
+import type { CompletionStreamer } from '../llm/completion-stream.ts';
 import { addUsage, noUsage } from '../llm/token-usage.ts';
 import type { EmitEvent, RunEvent } from '../stream/events.ts';
 import type { ExecuteToolWithRepair } from '../tools/execute-tool-with-repair.ts';
@@ -24,7 +24,7 @@ import type { ToolImages } from './tool-images.ts';
 import { assistantTurn, closeDanglingCalls, nameCalls, type TranscriptMessage } from './transcript.ts';
 
 export interface AgentDeps {
-  llm: OpenAI | undefined;
+  llm: CompletionStreamer | undefined;
   defaultModel: string;
   registry: ToolRegistry;
   executeToolWithRepair: ExecuteToolWithRepair;
