@@ -134,6 +134,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   const pendingRuns = new PendingRunStore(database.db, parts.now);
   const conversations = new ConversationStore(database.db);
   const runLog = createRunLog(database.db, parts.logger);
+  const runSlots = createRunSlots(database.db, config.chat.maxConcurrentRuns, config.chat.runTimeoutMs + 60_000, parts.now);
   const app = createApp({
     logger: parts.logger,
     verifyCaller: createCallerVerifier({
@@ -177,7 +178,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
           autoApproveWrites: config.chat.autoApproveWrites,
           toolImages: createToolImages({ screenshots: browser.screenshots, logger: parts.logger }),
           rateLimiter,
-          runSlots: createRunSlots(database.db, config.chat.maxConcurrentRuns, config.chat.runTimeoutMs + 60_000, parts.now),
+          runSlots,
           logger: parts.logger,
           heartbeatMs: parts.heartbeatMs,
         }),
@@ -189,7 +190,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     conversations, callLog, runLog, rateLimiter, browser, app,
     async close() {
       await browser.close();
-      await Promise.all([callLog.flush(), runLog.flush(), rateLimiter.sync()]);
+      await Promise.all([callLog.flush(), runLog.flush(), rateLimiter.sync(), runSlots.flush()]);
       await database.close();
     },
   };

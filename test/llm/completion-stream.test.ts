@@ -63,7 +63,7 @@ describe('the streamed completion request', () => {
     llm.script(bad, bad, bad, { text: 'never' });
     const error = await failure(streamer({ maxRetries: 2 }));
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
-    expect((error as OpenAI.APIError).status).toBe(502);
+    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
     expect(llm.requests).toHaveLength(3);
     expect(toLlmError(error, false).details).toMatchObject({ reason: 'upstream', upstreamStatus: 502 });
   });
@@ -91,7 +91,7 @@ describe('the streamed completion request', () => {
     const error = await streamer().stream(completionBody(request), new AbortController().signal, (c) => chunks.push(c)).catch((e: unknown) => e);
     expect(chunks[0]!.choices[0]!.delta.content).toBe('partial ');
     expect(error).toBeInstanceOf(OpenAI.APIError);
-    expect((error as OpenAI.APIError).message).toContain('Provider disconnected');
+    expect((error as InstanceType<typeof OpenAI.APIError>).message).toContain('Provider disconnected');
     expect(toLlmError(error, true).details).toMatchObject({ reason: 'stream' });
   });
 
