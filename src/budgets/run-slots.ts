@@ -28,6 +28,17 @@ const SWEEP_EVERY_MS = 30_000;
 export function createRunSlots(db: Db, maxPerUser: number, slotTtlMs: number, now: () => number = Date.now): RunSlots {
   let lastSweep = -Infinity;
   const releasing = new Map<string, Set<Promise<unknown>>>();
+  // Prepared once: drizzle builds their SQL here, not on every chat (its query building showed in the profile).
+  const insertSlot = db
+    .insert(activeRuns)
+    .values({ id: sql.placeholder('id'), appUserId: sql.placeholder('userId'), expiresAt: sql.placeholder('expiresAt') })
+    .prepare('run_slot_insert');
+  const countSlots = db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(activeRuns)
+    .where(and(eq(activeRuns.appUserId, sql.placeholder('userId')), gt(activeRuns.expiresAt, sql.placeholder('now'))))
+    .prepare('run_slot_count');
+  const deleteSlot = db.delete(activeRuns).where(eq(activeRuns.id, sql.placeholder('id'))).prepare('run_slot_delete');
 
   const sweep = () => {
     if (now() - lastSweep < SWEEP_EVERY_MS) return;
@@ -38,7 +49,7 @@ export function createRunSlots(db: Db, maxPerUser: number, slotTtlMs: number, no
   };
 
   const release = (userId: string, id: string): Promise<void> => {
-    const deleting = db.delete(activeRuns).where(eq(activeRuns.id, id)).then(() => undefined);
+    const deleting = deleteSlot.execute({ id }).then(() => undefined);
     let inFlight = releasing.get(userId);
     if (!inFlight) releasing.set(userId, (inFlight = new Set()));
     inFlight.add(deleting);
@@ -56,11 +67,8 @@ export function createRunSlots(db: Db, maxPerUser: number, slotTtlMs: number, no
       const pending = releasing.get(userId);
       if (pending) await Promise.allSettled([...pending]);
       const id = randomUUID();
-      await db.insert(activeRuns).values({ id, appUserId: userId, expiresAt: now() + slotTtlMs });
-      const [row] = await db
-        .select({ n: sql<number>`count(*)::int` })
-        .from(activeRuns)
-        .where(and(eq(activeRuns.appUserId, userId), gt(activeRuns.expiresAt, now())));
+      await insertSlot.execute({ id, userId, expiresAt: now() + slotTtlMs });
+      const [row] = await countSlots.execute({ userId, now: now() });
       if ((row?.n ?? 0) > maxPerUser) {
         await release(userId, id);
         throw new AppError('RATE_LIMITED', `You already have ${maxPerUser} chat runs in progress; wait for one to finish.`, {

@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createParser } from 'eventsource-parser';
@@ -37,10 +37,19 @@ export function createCompletionStreamer(options: OpenRouterOptions): Completion
     'content-type': 'application/json',
   };
 
-  /** One attempt, up to the answer's headers. */
+  /**
+   * One attempt, up to the answer's headers. The body is written here, outside the listeners' closures: a
+   * closure over it would keep it (through the request, which the response references) while the answer streams.
+   */
   function attempt(body: Buffer, signal: AbortSignal): Promise<IncomingMessage> {
+    const req = send(url, { method: 'POST', agent, signal, headers: { ...headers, 'content-length': body.length } });
+    const answer = answerOf(req, timeoutMs);
+    req.end(body);
+    return answer;
+  }
+
+  function answerOf(req: ClientRequest, timeoutMs: number): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = send(url, { method: 'POST', agent, signal, headers: { ...headers, 'content-length': body.length } });
       const timer = setTimeout(() => req.destroy(new HeadersTimeout('no answer in time')), timeoutMs);
       req.once('response', (res) => {
         clearTimeout(timer);
@@ -51,7 +60,6 @@ export function createCompletionStreamer(options: OpenRouterOptions): Completion
         clearTimeout(timer);
         reject(error);
       });
-      req.end(body);
     });
   }
 
@@ -85,28 +93,30 @@ export function createCompletionStreamer(options: OpenRouterOptions): Completion
   }
 
   return {
-    async stream(body, signal, onChunk) {
-      let res: IncomingMessage | undefined = await open(body, signal);
-      let done = false;
-      const parser = createParser({
-        onEvent(event) {
-          if (done) return;
-          if (event.data.startsWith('[DONE]')) {
-            done = true;
-            return;
-          }
-          const data = JSON.parse(event.data) as ChatCompletionChunk & { error?: unknown };
-          if (data.error) throw new OpenAI.APIError(undefined, data.error, undefined, toHeaders(res!.headers));
-          onChunk(data);
-        },
-      });
-      res.setEncoding('utf8');
-      // A premature close or reset rejects the iteration (a cut-off stream); an abort destroys the request.
-      // Read to the end even after [DONE] (as the SDK did), so the socket goes back to the keep-alive pool.
-      for await (const text of res as AsyncIterable<string>) parser.feed(text);
-      res = undefined;
-    },
+    // Not async: nothing of this frame (the body) stays alive while the answer streams.
+    stream: (body, signal, onChunk) => open(body, signal).then((res) => read(res, onChunk)),
   };
+}
+
+/** The answer's event stream, chunk by chunk, to its end. */
+async function read(res: IncomingMessage, onChunk: (chunk: ChatCompletionChunk) => void): Promise<void> {
+  let done = false;
+  const parser = createParser({
+    onEvent(event) {
+      if (done) return;
+      if (event.data.startsWith('[DONE]')) {
+        done = true;
+        return;
+      }
+      const data = JSON.parse(event.data) as ChatCompletionChunk & { error?: unknown };
+      if (data.error) throw new OpenAI.APIError(undefined, data.error, undefined, toHeaders(res.headers));
+      onChunk(data);
+    },
+  });
+  res.setEncoding('utf8');
+  // A premature close or reset rejects the iteration (a cut-off stream); an abort destroys the request.
+  // Read to the end even after [DONE] (as the SDK did), so the socket goes back to the keep-alive pool.
+  for await (const text of res as AsyncIterable<string>) parser.feed(text);
 }
 
 function headerOf(headers: IncomingHttpHeaders, name: string): string | undefined {
