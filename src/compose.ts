@@ -192,6 +192,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
       await browser.close();
       await Promise.all([callLog.flush(), runLog.flush(), rateLimiter.sync(), runSlots.flush()]);
       await database.close();
+      llm?.close();
     },
   };
 }

@@ -10,6 +10,8 @@ import { retryDelayMs, shouldRetryStatus } from './retry-delay.ts';
 /** One streamed chat completion: each parsed chunk goes to `onChunk`; resolves at the end of the stream. */
 export interface CompletionStreamer {
   stream(body: Buffer, signal: AbortSignal, onChunk: (chunk: ChatCompletionChunk) => void): Promise<void>;
+  /** Closes the idle keep-alive sockets (at shutdown). */
+  close(): void;
 }
 
 class HeadersTimeout extends Error {}
@@ -95,6 +97,7 @@ export function createCompletionStreamer(options: OpenRouterOptions): Completion
   return {
     // Not async: nothing of this frame (the body) stays alive while the answer streams.
     stream: (body, signal, onChunk) => open(body, signal).then((res) => read(res, onChunk)),
+    close: () => agent.destroy(),
   };
 }
 

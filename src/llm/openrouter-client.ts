@@ -6,6 +6,7 @@ export interface OpenRouterOptions {
   /** Retries of 408/409/429/5xx before a stream starts (the SDK's, and ./completion-stream.ts's). */
   maxRetries?: number;
   timeoutMs?: number;
+  /** The SDK's fetch only; the streamed request (./completion-stream.ts) uses node:http. */
   fetch?: typeof fetch;
 }
 
