@@ -25,6 +25,7 @@ import { createRunLog } from './agent/run-log.ts';
 import { createRateLimiter } from './budgets/rate-limiter.ts';
 import { createRunSlots } from './budgets/run-slots.ts';
 import { webRoutes } from './http/routes/web.ts';
+import { createCompletionStreamer } from './llm/completion-stream.ts';
 import { createOpenRouterClient } from './llm/openrouter-client.ts';
 import { createToolImages } from './agent/tool-images.ts';
 import { createBrowserService } from './browser/browser-service.ts';
@@ -118,15 +119,18 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     ? allTools.filter((t) => t.app === 'browser').map((t) => ({ name: t.name, app: t.app, reason: browser.unavailable! }))
     : [];
   const registry = createToolRegistry(browser.unavailable ? allTools.filter((t) => t.app !== 'browser') : allTools);
-  const llm = config.openrouter.apiKey
-    ? createOpenRouterClient({ apiKey: config.openrouter.apiKey, baseUrl: config.openrouter.baseUrl, maxRetries: parts.llmMaxRetries })
+  const llmOptions = config.openrouter.apiKey
+    ? { apiKey: config.openrouter.apiKey, baseUrl: config.openrouter.baseUrl, maxRetries: parts.llmMaxRetries }
     : undefined;
+  // The chat's streamed steps go through the lean request; the SDK serves the calls off that path (model repair).
+  const llm = llmOptions && createCompletionStreamer(llmOptions);
+  const llmSdk = llmOptions && createOpenRouterClient(llmOptions);
   const callLog = createToolCallLog(database.db, parts.logger);
   const repairDeps = {
     registry,
     fieldCatalog: createFieldCatalog(),
     logger: parts.logger,
-    modelRepair: llm ? createModelRepair(llm, config.openrouter.model) : undefined,
+    modelRepair: llmSdk ? createModelRepair(llmSdk, config.openrouter.model) : undefined,
   };
   const { executeToolWithRepair } = createToolExecutor({
     ...repairDeps,
@@ -158,6 +162,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
   const runStreams = createRunStreams({
     hub: runHub, logger: parts.logger, heartbeatMs: parts.heartbeatMs, maxStreamMs: config.chat.maxStreamMs, pollMs: parts.runPollMs,
   });
+  const runSlots = createRunSlots(database.db, config.chat.maxConcurrentRuns, config.chat.runTimeoutMs + 60_000, parts.now);
   const app = createApp({
     logger: parts.logger,
     verifyCaller,
@@ -201,7 +206,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
           autoApproveWrites: config.chat.autoApproveWrites,
           toolImages: createToolImages({ screenshots: browser.screenshots, logger: parts.logger }),
           rateLimiter,
-          runSlots: createRunSlots(database.db, config.chat.maxConcurrentRuns, config.chat.runTimeoutMs + 60_000, parts.now),
+          runSlots,
           runStreams,
           logger: parts.logger,
           heartbeatMs: parts.heartbeatMs,
@@ -214,8 +219,9 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     conversations, callLog, runLog, runHub, rateLimiter, browser, app,
     async close() {
       await browser.close();
-      await Promise.all([callLog.flush(), runLog.flush(), runHub.close(), rateLimiter.sync()]);
+      await Promise.all([callLog.flush(), runLog.flush(), runHub.close(), rateLimiter.sync(), runSlots.flush()]);
       await database.close();
+      llm?.close();
     },
   };
 }

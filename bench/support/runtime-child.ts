@@ -1,18 +1,26 @@
-// The runtime under test, in its own process (spawned by ./runtime-process.ts with `node --import tsx`).
+// The runtime under test, in its own process (spawned by ./runtime-process.ts with `node --import tsx`;
+// the runtime's own modules are the compiled ones in dist/).
 // It builds the real runtime through the composition root (as src/main.ts does), serves it on 127.0.0.1
 // and answers IPC commands (./child-ipc.ts). Keeping it apart from the fakes and the load generator means
 // its RSS and CPU time are its own, and the parent's clock measures every latency (the fakes and the
 // client share it).
 import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
-import { buildRuntime } from '../../src/compose.ts';
-import { parseEnv, toConfig } from '../../src/config.ts';
+import type * as Compose from '../../src/compose.ts';
+import type * as ConfigModule from '../../src/config.ts';
 import type { DatabaseOptions } from '../../src/db/database.ts';
-import { zohoConnections } from '../../src/db/schema.ts';
-import { createLogger } from '../../src/log.ts';
+import type * as Schema from '../../src/db/schema.ts';
+import type * as Log from '../../src/log.ts';
 import { serveApp } from '../../test/support/serve.ts';
 import { serveBenchChild } from './child-ipc.ts';
+import { runtimeModule } from './compiled-runtime.ts';
 import type { RuntimeCommand } from './runtime-process.ts';
+
+// The runtime's modules from dist/ (compiled, as `npm start` runs them; ./compiled-runtime.ts), not through tsx.
+const { buildRuntime } = (await import(runtimeModule('src/compose.ts'))) as typeof Compose;
+const { parseEnv, toConfig } = (await import(runtimeModule('src/config.ts'))) as typeof ConfigModule;
+const { zohoConnections } = (await import(runtimeModule('src/db/schema.ts'))) as typeof Schema;
+const { createLogger } = (await import(runtimeModule('src/log.ts'))) as typeof Log;
 
 const env = parseEnv({ ...process.env, NODE_ENV: 'production' });
 const config = toConfig(env as Parameters<typeof toConfig>[0]);

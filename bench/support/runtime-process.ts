@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startBenchProcess, type BenchProcess } from './bench-process.ts';
+import { ensureCompiledRuntime } from './compiled-runtime.ts';
 
 export type RuntimeCommand = { cmd: 'expire'; userId: string };
 
@@ -64,6 +65,7 @@ export async function startRuntimeProcess(e: RuntimeEnv): Promise<RuntimeProcess
   };
   if (!databaseUrl) delete env.BENCH_DATABASE_URL;
   const prof = process.env.BENCH_CPU_PROF && e.cpuProfile !== 'phase' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  await ensureCompiledRuntime();
   const child = await startBenchProcess<RuntimeCommand>(CHILD, env, { flags: prof });
   return {
     ...child,

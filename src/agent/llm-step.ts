@@ -1,5 +1,6 @@
-import type OpenAI from 'openai';
-import type { ChatCompletionFunctionTool, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { completionBody, type CompletionRequest } from '../llm/completion-body.ts';
+import type { CompletionStreamer } from '../llm/completion-stream.ts';
 import { toLlmError } from '../llm/llm-error.ts';
 import { createReasoningAccumulator, type Reasoning } from '../llm/reasoning-details.ts';
 import { createToolCallAccumulator, type AssembledToolCall } from './tool-call-accumulator.ts';
@@ -19,8 +20,8 @@ export interface LlmStepResult {
  * assembled and returned. Any failure becomes LLM_ERROR with its reason (`stream` once output has started).
  */
 export async function runLlmStep(
-  client: OpenAI,
-  request: { model: string; messages: ChatCompletionMessageParam[]; tools: ChatCompletionFunctionTool[] },
+  client: CompletionStreamer,
+  request: CompletionRequest,
   onText: (delta: string) => void,
   signal: AbortSignal,
 ): Promise<LlmStepResult> {
@@ -30,32 +31,22 @@ export async function runLlmStep(
   let usage: unknown;
   const calls = createToolCallAccumulator();
   const reasoning = createReasoningAccumulator();
-  try {
-    const stream = await client.chat.completions.create(
-      {
-        model: request.model,
-        messages: request.messages,
-        stream: true,
-        // OpenAI's way to get `usage` in the last chunk; OpenRouter always sends it and takes this as a no-op
-        // (openrouter.ai/docs, "Usage accounting": `usage.include` and `stream_options.include_usage` are deprecated there).
-        stream_options: { include_usage: true },
-        ...(request.tools.length ? { tools: request.tools, parallel_tool_calls: true } : {}),
-      },
-      { signal },
-    );
-    for await (const chunk of stream) {
-      started = true;
-      if (chunk.usage) usage = chunk.usage;
-      const choice = chunk.choices[0];
-      if (!choice) continue;
-      if (choice.delta?.content) {
-        text += choice.delta.content;
-        onText(choice.delta.content);
-      }
-      calls.add(choice.delta?.tool_calls);
-      reasoning.add(choice.delta as never);
-      if (choice.finish_reason) finishReason = choice.finish_reason;
+  const onChunk = (chunk: ChatCompletionChunk) => {
+    started = true;
+    if (chunk.usage) usage = chunk.usage;
+    const choice = chunk.choices?.[0];
+    if (!choice) return;
+    const delta = choice.delta;
+    if (delta?.content) {
+      text += delta.content;
+      onText(delta.content);
     }
+    calls.add(delta?.tool_calls);
+    reasoning.add(delta as never);
+    if (choice.finish_reason) finishReason = choice.finish_reason;
+  };
+  try {
+    await client.stream(completionBody(request), signal, onChunk);
   } catch (error) {
     if (signal.aborted) throw signal.reason ?? error;
     throw toLlmError(error, started);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { startDeadline } from '../deadline.ts';
 import { AppError } from '../errors.ts';
+import type { CompletionStreamer } from '../llm/completion-stream.ts';
 import { addUsage, noUsage } from '../llm/token-usage.ts';
 import type { EmitEvent, RunEvent } from '../stream/events.ts';
 import type { ExecuteToolWithRepair } from '../tools/execute-tool-with-repair.ts';
@@ -24,7 +25,7 @@ import type { ToolImages } from './tool-images.ts';
 import { assistantTurn, closeDanglingCalls, nameCalls, type TranscriptMessage } from './transcript.ts';
 
 export interface AgentDeps {
-  llm: OpenAI | undefined;
+  llm: CompletionStreamer | undefined;
   defaultModel: string;
   registry: ToolRegistry;
   executeToolWithRepair: ExecuteToolWithRepair;
@@ -95,49 +96,53 @@ export async function runAgent(deps: AgentDeps, request: AgentRequest, emit: Emi
 export async function continueRun(deps: AgentDeps, state: RunState, emit: EmitEvent, clientSignal: AbortSignal, announce = false): Promise<void> {
   if (!deps.llm) throw new AppError('LLM_NOT_CONFIGURED', 'OPENROUTER_API_KEY is not set on the server.');
   const maxSteps = deps.maxSteps ?? 8;
-  const timeLimit = AbortSignal.timeout(deps.runTimeoutMs ?? 120_000);
-  const signal = AbortSignal.any([clientSignal, timeLimit]);
-  const { apps, action } = await readConnectedApps(deps.store, state.userId, deps.connectUrl);
-  if (announce && action) emit({ type: 'action_required', data: action });
-  const tools = offeredTools(deps.registry, apps, deps.strictTools);
-  const system: ChatCompletionMessageParam = { role: 'system', content: buildSystemPrompt(apps) };
-  const startSteps = state.steps;
-  let usage = noUsage();
-
-  /** Stores the transcript (every call answered) and the run's tokens, then ends the stream. */
-  const end = async (done: Extract<RunEvent, { type: 'done' }>['data'] | undefined, error?: unknown) => {
-    if (done?.finishReason !== 'approval_required') state.messages = closeDanglingCalls(state.messages, (c) => cutOffContent(c.name, error)).messages;
-    deps.runLog?.record({
-      runId: state.id, userId: state.userId, conversationId: state.conversationId, model: state.model, steps: state.steps - startSteps,
-      finishReason: done?.finishReason ?? (clientSignal.aborted ? 'aborted' : 'error'), usage,
-    });
-    await persistTranscript(deps, state);
-    if (done) emit({ type: 'done', data: done });
-  };
-
+  const limit = startDeadline(deps.runTimeoutMs ?? 120_000, clientSignal);
+  const { signal, timedOut: timeLimit } = limit;
   try {
-    while (state.steps < maxSteps) {
-      state.steps += 1;
-      emit({ type: 'step', data: { step: state.steps } });
-      const request = { model: state.model, messages: [system, ...state.messages], tools };
-      const onText = (delta: string) => emit({ type: 'text', data: { delta } });
-      const result = deps.toolImages
-        ? await deps.toolImages.runStep(deps.llm, state.userId, request, onText, signal)
-        : await runLlmStep(deps.llm, request, onText, signal);
-      usage = addUsage(usage, result.usage);
-      const calls = nameCalls(result.toolCalls, state.messages);
-      state.messages.push(assistantTurn(result.text, calls, result.reasoning));
-      if (calls.length === 0) return await end({ finishReason: result.finishReason === 'length' ? 'length' : 'stop', steps: state.steps });
-      const settled = await settleTurn(deps, state, calls, emit, signal);
-      if (settled.paused) return await end({ finishReason: 'approval_required', steps: state.steps, runId: state.id });
-      state.messages.push(...settled.toolMessages);
+    const { apps, action } = await readConnectedApps(deps.store, state.userId, deps.connectUrl);
+    if (announce && action) emit({ type: 'action_required', data: action });
+    const tools = offeredTools(deps.registry, apps, deps.strictTools);
+    const system: ChatCompletionMessageParam = { role: 'system', content: buildSystemPrompt(apps) };
+    const startSteps = state.steps;
+    let usage = noUsage();
+
+    /** Stores the transcript (every call answered) and the run's tokens, then ends the stream. */
+    const end = async (done: Extract<RunEvent, { type: 'done' }>['data'] | undefined, error?: unknown) => {
+      if (done?.finishReason !== 'approval_required') state.messages = closeDanglingCalls(state.messages, (c) => cutOffContent(c.name, error)).messages;
+      deps.runLog?.record({
+        runId: state.id, userId: state.userId, conversationId: state.conversationId, model: state.model, steps: state.steps - startSteps,
+        finishReason: done?.finishReason ?? (clientSignal.aborted ? 'aborted' : 'error'), usage,
+      });
+      await persistTranscript(deps, state);
+      if (done) emit({ type: 'done', data: done });
+    };
+
+    try {
+      while (state.steps < maxSteps) {
+        state.steps += 1;
+        emit({ type: 'step', data: { step: state.steps } });
+        const request = { model: state.model, messages: [system, ...state.messages], tools };
+        const onText = (delta: string) => emit({ type: 'text', data: { delta } });
+        const result = deps.toolImages
+          ? await deps.toolImages.runStep(deps.llm, state.userId, request, onText, signal)
+          : await runLlmStep(deps.llm, request, onText, signal);
+        usage = addUsage(usage, result.usage);
+        const calls = nameCalls(result.toolCalls, state.messages);
+        state.messages.push(assistantTurn(result.text, calls, result.reasoning));
+        if (calls.length === 0) return await end({ finishReason: result.finishReason === 'length' ? 'length' : 'stop', steps: state.steps });
+        const settled = await settleTurn(deps, state, calls, emit, signal);
+        if (settled.paused) return await end({ finishReason: 'approval_required', steps: state.steps, runId: state.id });
+        state.messages.push(...settled.toolMessages);
+      }
+      await end({ finishReason: 'max_steps', steps: state.steps, message: `Stopped after the limit of ${maxSteps} steps.` });
+    } catch (error) {
+      if (timeLimit.aborted && !clientSignal.aborted) {
+        return end({ finishReason: 'time_limit', steps: state.steps, message: 'Stopped at the time limit of the run.' });
+      }
+      await end(undefined, error).catch(() => {});
+      throw error;
     }
-    await end({ finishReason: 'max_steps', steps: state.steps, message: `Stopped after the limit of ${maxSteps} steps.` });
-  } catch (error) {
-    if (timeLimit.aborted && !clientSignal.aborted) {
-      return end({ finishReason: 'time_limit', steps: state.steps, message: 'Stopped at the time limit of the run.' });
-    }
-    await end(undefined, error).catch(() => {});
-    throw error;
+  } finally {
+    limit.clear();
   }
 }

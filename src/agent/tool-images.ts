@@ -1,7 +1,8 @@
-import type OpenAI from 'openai';
-import type { ChatCompletionContentPart, ChatCompletionFunctionTool, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionContentPart, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ScreenshotStore } from '../browser/screenshot-store.ts';
 import { AppError } from '../errors.ts';
+import type { CompletionRequest } from '../llm/completion-body.ts';
+import type { CompletionStreamer } from '../llm/completion-stream.ts';
 import type { Logger } from '../log.ts';
 import { runLlmStep, type LlmStepResult } from './llm-step.ts';
 
@@ -12,7 +13,6 @@ const MAX_IMAGES = 4;
 /** The screenshot id as our own JSON writes it: a key outside any string, which page text cannot forge (its quotes are escaped). */
 const SCREENSHOT_ID = /"screenshot":\{"id":"([A-Za-z0-9_-]{8,64})"/;
 
-type StepRequest = { model: string; messages: ChatCompletionMessageParam[]; tools: ChatCompletionFunctionTool[] };
 
 export interface ToolImages {
   /**
@@ -22,7 +22,7 @@ export interface ToolImages {
    * image per step. A model that refuses images (OpenRouter: 404 "No endpoints found that support
    * image input") is remembered and answered from the text summary in the tool result instead.
    */
-  runStep(llm: OpenAI, userId: string, request: StepRequest, onText: (delta: string) => void, signal: AbortSignal): Promise<LlmStepResult>;
+  runStep(llm: CompletionStreamer, userId: string, request: CompletionRequest, onText: (delta: string) => void, signal: AbortSignal): Promise<LlmStepResult>;
 }
 
 export function createToolImages(deps: { screenshots: ScreenshotStore; logger: Logger }): ToolImages {

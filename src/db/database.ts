@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -12,6 +11,7 @@ import { guardClient, withDeadline } from './guarded-client.ts';
 import { createOutageGate } from './outage-gate.ts';
 import { schema } from './schema.ts';
 import { createWatchedSockets } from './watched-socket.ts';
+import { projectPath } from '../project-root.ts';
 
 /** The drizzle handle every store uses, whichever driver is behind it. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -40,7 +40,7 @@ export type DatabaseOptions =
   | PostgresOptions
   | { kind: 'pglite'; dir: string; /** start from a dumped data directory (tests clone a migrated template) */ loadDataDir?: Blob | Promise<Blob> };
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+const MIGRATIONS_FOLDER = projectPath('drizzle');
 /** Any fixed number: instances starting together on a fresh database take it so one applies migrations. */
 const MIGRATION_LOCK_ID = 7_202_611;
 /** Our queries are small OLTP statements: one that takes longer than this is stuck, or the path is. */

@@ -4,9 +4,10 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { diagnose } from './diagnose.ts';
 import { fail, pass, type CheckLine, type DoctorRuntime } from './check-line.ts';
+import { projectPath } from '../project-root.ts';
 
 /** The journal drizzle-kit writes next to the migrations `openDatabase` applies. */
-const JOURNAL = new URL('../../drizzle/meta/_journal.json', import.meta.url);
+const JOURNAL = projectPath('drizzle', 'meta', '_journal.json');
 
 /** Where the database is, without a password: `PGlite .data/pglite` or `PostgreSQL db.example:5432/app`. */
 export function describeDatabase(database: Config['database']): string {

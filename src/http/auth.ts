@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { JwksUnavailableError } from './jwks-keys.ts';
 import { isStorableText } from './storable-text.ts';
+import { createVerifiedTokenCache } from './verified-token-cache.ts';
 
 export type AuthEnv = { Variables: { userId: string } };
 
@@ -22,6 +23,7 @@ export interface CallerVerifierOptions {
   /** The identity provider's keys (`AUTH_JWKS_URL`) and the claims its tokens must carry. */
   idp?: { keys: JWTVerifyGetKey; issuer?: string; audience?: string[] };
   logger: Logger;
+  now?: () => number;
 }
 
 /**
@@ -34,7 +36,11 @@ export interface CallerVerifierOptions {
 export function createCallerVerifier(options: CallerVerifierOptions): VerifyCaller {
   const secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
   const idp = options.idp;
+  const now = options.now ?? Date.now;
+  const verified = createVerifiedTokenCache();
   return async (token) => {
+    const known = verified.get(token, now());
+    if (known !== undefined) return known;
     let alg: unknown;
     try {
       ({ alg } = decodeProtectedHeader(token));
@@ -42,9 +48,10 @@ export function createCallerVerifier(options: CallerVerifierOptions): VerifyCall
       throw invalid();
     }
     let sub: unknown;
+    let exp: unknown;
     try {
       if (alg === 'HS256' && secret) {
-        ({ payload: { sub } } = await jwtVerify(token, secret, { algorithms: ['HS256'] }));
+        ({ payload: { sub, exp } } = await jwtVerify(token, secret, { algorithms: ['HS256'], currentDate: new Date(now()) }));
       } else if (typeof alg === 'string' && IDP_ALGORITHMS.includes(alg) && idp) {
         ({ payload: { sub } } = await jwtVerify(token, idp.keys, {
           algorithms: IDP_ALGORITHMS,
@@ -52,6 +59,7 @@ export function createCallerVerifier(options: CallerVerifierOptions): VerifyCall
           audience: idp.audience,
           requiredClaims: ['exp'],
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          currentDate: new Date(now()),
         }));
       } else {
         throw new AppError('UNAUTHORIZED', `Tokens signed with ${typeof alg === 'string' ? JSON.stringify(alg.slice(0, 20)) : 'no algorithm'} are not accepted here.`);
@@ -67,6 +75,9 @@ export function createCallerVerifier(options: CallerVerifierOptions): VerifyCall
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200 || !isStorableText(sub)) {
       throw new AppError('UNAUTHORIZED', 'The token has no usable sub claim.');
     }
+    // Only our own HS256 tokens (`exp` is set only for them): the secret is configuration, while the provider
+    // may withdraw a key at any moment. A token without `exp` is checked every time.
+    if (typeof exp === 'number') verified.set(token, sub, exp * 1000, now());
     return sub;
   };
 }

@@ -12,6 +12,7 @@ import type { ClientFor, ToolApp } from './define-tool.ts';
 import { createParamRepair, type ParamRepairDeps, type Repair } from './param-repair.ts';
 import type { ToolApiFor } from './tool-api.ts';
 import type { ToolCallLog } from './tool-call-log.ts';
+import { startDeadline } from '../deadline.ts';
 
 export interface ExecuteOptions {
   callId?: string;
@@ -59,8 +60,8 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
     const maxAttempts = Math.max(1, options.maxAttempts ?? defaultMaxAttempts);
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     const deadlineAt = Date.now() + timeoutMs;
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const limit = startDeadline(timeoutMs, options.signal);
+    const { signal, timedOut: deadline } = limit;
     const tool = deps.registry.get(toolName);
     let attempts = 0;
     let userId: string | undefined;
@@ -114,6 +115,8 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
     } catch (error) {
       const failure = toAppError(error, options.signal, deadline, toolName);
       return finish({ ok: false, callId, error: failure, attempts, ...(proposal ? { proposal } : {}) });
+    } finally {
+      limit.clear();
     }
 
     function finish(outcome: ToolOutcome): ToolOutcome {

@@ -1,6 +1,7 @@
 import { AppError } from '../errors.ts';
 import type { CircuitBreakers } from './circuit-breaker.ts';
 import { ZohoApiError, type ZohoApp } from './zoho-api-error.ts';
+import { startDeadline } from '../deadline.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | undefined | null;
@@ -53,16 +54,26 @@ export function createZohoHttp(options: ZohoHttpOptions): ZohoHttp {
   const doFetch = options.breakers ? options.breakers.wrap(options.app, options.fetch) : options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
 
-  async function send(request: ZohoRequest, token: string): Promise<Response> {
+  /** One request and its answer's body, both within `timeoutMs`. */
+  async function exchange(request: ZohoRequest, token: string): Promise<{ response: Response; body: any }> {
+    const limit = startDeadline(timeoutMs, request.signal);
+    try {
+      const response = await send(request, token, limit.signal);
+      return { response, body: await readBody(response) };
+    } finally {
+      limit.clear();
+    }
+  }
+
+  async function send(request: ZohoRequest, token: string, signal: AbortSignal): Promise<Response> {
     const url = new URL(options.baseUrl + request.path);
     for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
-    const signals = [AbortSignal.timeout(timeoutMs), ...(request.signal ? [request.signal] : [])];
     options.onRequest?.(request);
     try {
       return await doFetch(url, {
         method: request.method,
         redirect: 'manual',
-        signal: AbortSignal.any(signals),
+        signal,
         headers: {
           authorization: `Zoho-oauthtoken ${token}`,
           accept: 'application/json',
@@ -90,12 +101,10 @@ export function createZohoHttp(options: ZohoHttpOptions): ZohoHttp {
 
   return async function request<T>(req: ZohoRequest): Promise<T | null> {
     let token = options.tokens.accessToken();
-    let response = await send(req, token);
-    let body = await readBody(response);
+    let { response, body } = await exchange(req, token);
     if (response.status === 401 && TOKEN_REJECTED.has(errorCodeOf(body) ?? 'INVALID_TOKEN')) {
       token = await options.tokens.refreshAfterRejection(token, req.signal);
-      response = await send(req, token);
-      body = await readBody(response);
+      ({ response, body } = await exchange(req, token));
       if (response.status === 401 && TOKEN_REJECTED.has(errorCodeOf(body) ?? 'INVALID_TOKEN')) {
         await options.tokens.markNeedsReconnect();
       }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
@@ -9,8 +8,9 @@ import { liveInputSchema } from '../../browser/live-view.ts';
 import { AppError } from '../../errors.ts';
 import { readJsonBody } from '../validate.ts';
 import { PAGE_CSP } from './web.ts';
+import { projectPath } from '../../project-root.ts';
 
-const PAGE_DIR = fileURLToPath(new URL('../../../web/browser-login/', import.meta.url));
+const PAGE_DIR = projectPath('web', 'browser-login') + '/';
 const ASSET = /^[a-z0-9][a-z0-9-]*\.(js|css)$/;
 const LOGIN_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };

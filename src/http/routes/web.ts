@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { signUserToken } from '../auth.ts';
 import { readJsonBody } from '../validate.ts';
+import { projectPath } from '../../project-root.ts';
 
 /**
  * The page may load only from this origin: no inline script or style, no image from elsewhere
@@ -17,7 +17,7 @@ export const PAGE_CSP =
   "default-src 'self'; img-src 'self' data:; connect-src 'self'; script-src 'self'; style-src 'self'; " +
   "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
+const WEB_DIR = projectPath('web') + '/';
 const require = createRequire(import.meta.url);
 
 /** The only files served from node_modules: `/vendor/<name>` → a browser ESM build next to the package's entry. */
