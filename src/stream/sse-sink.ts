@@ -2,6 +2,7 @@ import { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import { AppError } from '../errors.ts';
+import { KEPT_BYTES_MAX } from './run-hub.ts';
 
 /** Where an SSE writer's text goes: written at once, in order, never held back. */
 export interface SseSink {
@@ -32,8 +33,12 @@ const SSE_HEADERS: Record<string, string> = {
 export const sseEventText = (event: string, data: string, id?: string) =>
   id === undefined ? `event: ${event}\ndata: ${data}\n\n` : `event: ${event}\ndata: ${data}\nid: ${id}\n\n`;
 
-/** A client this far behind (bytes written that its socket has not taken) is cut off as if it went away. */
-export const MAX_SSE_BACKLOG_BYTES = 4 * 1024 * 1024;
+/**
+ * A client this far behind (bytes written that its socket has not taken) is cut off as if it went
+ * away. Above a whole kept run replayed at once (KEPT_BYTES_MAX characters, up to 3 bytes each in
+ * UTF-8, plus the lines around them), so a resume from the start is never cut for its replay alone.
+ */
+export const MAX_SSE_BACKLOG_BYTES = 3 * KEPT_BYTES_MAX + 4 * 1024 * 1024;
 
 const clientGone = () => new AppError('ABORTED', 'The client went away.');
 
