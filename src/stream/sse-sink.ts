@@ -40,8 +40,6 @@ export const sseEventText = (event: string, data: string, id?: string) =>
  */
 export const MAX_SSE_BACKLOG_BYTES = 3 * KEPT_BYTES_MAX + 4 * 1024 * 1024;
 
-const clientGone = () => new AppError('ABORTED', 'The client went away.');
-
 /**
  * Streams an SSE answer. Through @hono/node-server (`c.env.outgoing`) the text goes straight to
  * the Node response and the handler returns `RESPONSE_ALREADY_SENT`; elsewhere (`app.request`,
@@ -54,20 +52,21 @@ const clientGone = () => new AppError('ABORTED', 'The client went away.');
 export function sseSink(c: Context, options: SseSinkOptions, body: SseBody): Response {
   for (const name in SSE_HEADERS) c.header(name, SSE_HEADERS[name]);
   for (const name in options.headers) c.header(name, options.headers[name]);
-  const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
-  const open = outgoing instanceof ServerResponse ? nodeSink(c, outgoing) : webSink(c);
   const controller = new AbortController();
   let ended = false;
+  const leave = () => {
+    if (!ended && !controller.signal.aborted) controller.abort(new AppError('ABORTED', 'The client went away.'));
+  };
+  const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
+  const transport = outgoing instanceof ServerResponse ? nodeTransport(c, outgoing, leave) : webTransport(c, leave);
   const sink: SseSink = {
     write(text) {
       if (ended || controller.signal.aborted) return;
-      if (open.backlog() > MAX_SSE_BACKLOG_BYTES) open.cut();
-      else open.write(text);
+      if (transport.backlog() <= MAX_SSE_BACKLOG_BYTES) return transport.write(text);
+      leave();
+      transport.close(true);
     },
   };
-  open.onGone(() => {
-    if (!ended) controller.abort(clientGone());
-  });
   const heartbeat = setInterval(() => sink.write(PING), options.heartbeatMs ?? 15_000);
   // The writers turn a run's failure into their final event; a throw left here only ends the answer.
   void body(sink, controller.signal)
@@ -75,67 +74,56 @@ export function sseSink(c: Context, options: SseSinkOptions, body: SseBody): Res
     .finally(() => {
       clearInterval(heartbeat);
       ended = true;
-      open.end();
+      transport.close(false);
     });
-  return open.response;
+  return transport.response;
 }
 
-interface OpenSink {
+/** Where the text goes; `leave` is called when the client goes away. */
+interface Transport {
   response: Response;
   write(text: string): void;
   /** Bytes written and not yet taken by the client. */
   backlog(): number;
-  /** Drops the client: it is treated as gone. */
-  cut(): void;
-  end(): void;
-  onGone(listener: () => void): void;
+  /** Ends the answer; `cut` drops the connection instead. */
+  close(cut: boolean): void;
 }
 
-function nodeSink(c: Context, res: ServerResponse): OpenSink {
+function nodeTransport(c: Context, res: ServerResponse, leave: () => void): Transport {
   const headers = c.newResponse(null).headers;
   headers.forEach((value, name) => {
     if (name !== 'set-cookie') res.setHeader(name, value);
   });
   const cookies = headers.getSetCookie();
   if (cookies.length) res.setHeader('set-cookie', cookies);
-  res.writeHead(200);
-  res.flushHeaders();
-  let gone: (() => void) | undefined;
-  const leave = () => {
-    if (!res.writableFinished) gone?.();
+  res.writeHead(200).flushHeaders();
+  const gone = () => {
+    if (!res.writableFinished) leave();
   };
-  res.on('close', leave);
-  res.on('error', leave);
+  res.on('close', gone).on('error', gone);
   return {
     response: RESPONSE_ALREADY_SENT,
     write: (text) => {
       if (!res.destroyed) res.write(text);
     },
     backlog: () => res.writableLength,
-    cut: () => res.destroy(),
-    end: () => {
-      if (!res.destroyed) res.end();
+    close: (cut) => {
+      if (cut) res.destroy();
+      else if (!res.destroyed) res.end();
     },
-    onGone: (listener) => (gone = listener),
   };
 }
 
-function webSink(c: Context): OpenSink {
+function webTransport(c: Context, leave: () => void): Transport {
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let gone: (() => void) | undefined;
   let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    controller.close();
-  };
   const readable = new ReadableStream<Uint8Array>(
     {
-      start: (c) => void (controller = c),
+      start: (started) => void (controller = started),
       cancel: () => {
         closed = true;
-        gone?.();
+        leave();
       },
     },
     { highWaterMark: 0, size: (chunk) => chunk.byteLength },
@@ -146,11 +134,9 @@ function webSink(c: Context): OpenSink {
       if (!closed) controller.enqueue(encoder.encode(text));
     },
     backlog: () => -(controller.desiredSize ?? 0),
-    cut: () => {
-      close();
-      gone?.();
+    close: () => {
+      if (!closed) controller.close();
+      closed = true;
     },
-    end: close,
-    onGone: (listener) => (gone = listener),
   };
 }
