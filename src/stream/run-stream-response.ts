@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { RunEvent } from './events.ts';
 import type { Follower } from './run-hub.ts';
+import { sseEventText, sseSink } from './sse-sink.ts';
 
 export interface RunStreamOptions {
   /** Comment line `: ping` this often (DESIGN.md: 15 s). */
@@ -17,24 +17,18 @@ export const eventId = (runId: string, seq: number) => `${runId}:${seq}`;
  * One SSE connection following a run: header `x-run-id`, each event with `id: <runId>:<seq>`, a
  * ping, and exactly one final `done` or `error`: the run's own, one that `subscribe` ends with
  * (a replay that cannot be exact), or `done` `stream_limit` when the connection reaches its limit
- * while the run goes on. The client going away only detaches it (`subscribe`'s returned function).
+ * while the run goes on. The client going away (or falling too far behind, sse-sink.ts) only
+ * detaches it (`subscribe`'s returned function): it can resume with `Last-Event-ID`.
  */
 export function runStreamResponse(
   c: Context, runId: string, afterSeq: number, options: RunStreamOptions, subscribe: (follower: Follower) => (() => void) | undefined,
 ): Response {
-  c.header('x-accel-buffering', 'no');
-  c.header('cache-control', 'no-cache, no-transform');
-  c.header('x-run-id', runId);
-  return streamSSE(c, async (stream) => {
-    let chain = Promise.resolve();
+  return sseSink(c, { headers: { 'x-run-id': runId }, heartbeatMs: options.heartbeatMs }, async (sink, gone) => {
     let lastSeq = afterSeq;
     let closed = false;
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    const write = (message: { id?: string; event: string; data: string }) => {
-      chain = chain.then(() => stream.writeSSE(message)).catch(() => {});
-    };
-    const writeEvent = (event: RunEvent, id?: string) => write({ ...(id ? { id } : {}), event: event.type, data: JSON.stringify(event.data) });
+    const writeEvent = (event: RunEvent, id?: string) => sink.write(sseEventText(event.type, JSON.stringify(event.data), id));
     const follower: Follower = {
       event(item) {
         if (closed) return;
@@ -48,9 +42,6 @@ export function runStreamResponse(
         finish();
       },
     };
-    const heartbeat = setInterval(() => {
-      chain = chain.then(() => stream.write(': ping\n\n')).then(() => {}, () => {});
-    }, options.heartbeatMs ?? 15_000);
     const limit = setTimeout(() => follower.end({
       type: 'done',
       data: {
@@ -58,18 +49,19 @@ export function runStreamResponse(
         message: `This connection reached its limit of ${Math.round(options.maxStreamMs / 1000)} s; the run goes on. Resume it with Last-Event-ID.`,
       },
     }), options.maxStreamMs);
-    stream.onAbort(() => {
+    gone.addEventListener('abort', () => {
       closed = true;
       finish();
     });
-    const detach = subscribe(follower);
-    if (!detach) {
-      follower.end({ type: 'error', data: { code: 'STREAM_NOT_RESUMABLE', message: `Events after ${eventId(runId, afterSeq)} are no longer kept; ask again.` } });
+    try {
+      const detach = subscribe(follower);
+      if (!detach) {
+        follower.end({ type: 'error', data: { code: 'STREAM_NOT_RESUMABLE', message: `Events after ${eventId(runId, afterSeq)} are no longer kept; ask again.` } });
+      }
+      await finished;
+      detach?.();
+    } finally {
+      clearTimeout(limit);
     }
-    await finished;
-    detach?.();
-    clearInterval(heartbeat);
-    clearTimeout(limit);
-    await chain;
   });
 }

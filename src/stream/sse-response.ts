@@ -1,9 +1,8 @@
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
-import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { EmitEvent, RunEvent } from './events.ts';
 import { runWithErrorEvent } from './run-with-error-event.ts';
+import { sseEventText, sseSink } from './sse-sink.ts';
 
 export interface SseOptions {
   logger: Logger;
@@ -17,27 +16,17 @@ export interface SseOptions {
  * writer sends it. Events are written as they come, never buffered (`x-accel-buffering: no`).
  */
 export function sseResponse(c: Context, options: SseOptions, run: (emit: EmitEvent, signal: AbortSignal) => Promise<void>): Response {
-  c.header('x-accel-buffering', 'no');
-  c.header('cache-control', 'no-cache, no-transform');
-  return streamSSE(c, async (stream) => {
-    const controller = new AbortController();
-    stream.onAbort(() => controller.abort(new AppError('ABORTED', 'The client went away.')));
+  return sseSink(c, { heartbeatMs: options.heartbeatMs }, async (sink, gone) => {
     let ended = false;
-    let chain = Promise.resolve();
     const write = (event: RunEvent) => {
-      if (ended || stream.aborted || event.type === 'step') return;
+      if (ended || event.type === 'step') return;
       if (event.type === 'done' || event.type === 'error') ended = true;
-      chain = chain.then(() => stream.writeSSE({ event: event.type, data: JSON.stringify(event.data) })).catch(() => {});
+      sink.write(sseEventText(event.type, JSON.stringify(event.data)));
     };
-    const heartbeat = setInterval(() => {
-      chain = chain.then(() => stream.write(': ping\n\n')).then(() => {}, () => {});
-    }, options.heartbeatMs ?? 15_000);
     try {
-      await runWithErrorEvent(options.logger, write, () => run(write, controller.signal));
+      await runWithErrorEvent(options.logger, write, () => run(write, gone));
     } finally {
-      clearInterval(heartbeat);
       if (!ended) write({ type: 'error', data: { code: 'INTERNAL', message: 'The run ended without a result.' } });
-      await chain;
     }
   });
 }

@@ -1,12 +1,9 @@
 import type { Context } from 'hono';
-import { stream as honoStream } from 'hono/streaming';
-import { AppError, toErrorBody } from '../errors.ts';
-import { asDatabaseOutage } from '../db/database-errors.ts';
-import { describeInternalError } from '../log.ts';
 import type { EmitEvent, RunEvent } from './events.ts';
 import { runWithErrorEvent } from './run-with-error-event.ts';
 import type { SseOptions } from './sse-response.ts';
-import { createUiMessageEncoder, uiChunkLine, UI_STREAM_DONE } from './ui-message-stream.ts';
+import { sseSink } from './sse-sink.ts';
+import { createUiMessageEncoder, uiChunkLine, UI_STREAM_DONE, type UiChunk } from './ui-message-stream.ts';
 
 /**
  * Streams a run as the AI SDK UI message stream v1: the same run and event bus as `sseResponse`,
@@ -18,33 +15,21 @@ import { createUiMessageEncoder, uiChunkLine, UI_STREAM_DONE } from './ui-messag
 export function uiMessageResponse(
   c: Context, options: SseOptions & { messageId: string }, run: (emit: EmitEvent, signal: AbortSignal) => Promise<void>,
 ): Response {
-  c.header('content-type', 'text/event-stream');
-  c.header('cache-control', 'no-cache, no-transform');
-  c.header('connection', 'keep-alive');
-  c.header('x-vercel-ai-ui-message-stream', 'v1');
-  c.header('x-accel-buffering', 'no');
-  return honoStream(c, async (stream) => {
-    const controller = new AbortController();
-    stream.onAbort(() => controller.abort(new AppError('ABORTED', 'The client went away.')));
+  const headers = { 'x-vercel-ai-ui-message-stream': 'v1' };
+  return sseSink(c, { headers, heartbeatMs: options.heartbeatMs }, async (sink, gone) => {
     const encoder = createUiMessageEncoder(options.messageId);
-    let chain = Promise.resolve();
-    const send = (text: string) => {
-      chain = chain.then(() => stream.write(text)).then(() => {}, () => {});
+    const send = (chunks: UiChunk[]) => {
+      if (chunks.length) sink.write(chunks.map(uiChunkLine).join(''));
     };
     const write = (event: RunEvent) => {
-      if (encoder.ended || stream.aborted) return;
-      const chunks = encoder.encode(event);
-      if (chunks.length) send(chunks.map(uiChunkLine).join(''));
+      if (!encoder.ended) send(encoder.encode(event));
     };
-    send(encoder.start().map(uiChunkLine).join(''));
-    const heartbeat = setInterval(() => send(': ping\n\n'), options.heartbeatMs ?? 15_000);
+    send(encoder.start());
     try {
-      await runWithErrorEvent(options.logger, write, () => run(write, controller.signal));
+      await runWithErrorEvent(options.logger, write, () => run(write, gone));
     } finally {
-      clearInterval(heartbeat);
       if (!encoder.ended) write({ type: 'error', data: { code: 'INTERNAL', message: 'The run ended without a result.' } });
-      send(UI_STREAM_DONE);
-      await chain;
+      sink.write(UI_STREAM_DONE);
     }
   });
 }
