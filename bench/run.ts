@@ -3,6 +3,7 @@
 import { runBrowserBench } from './browser.ts';
 import { runCallerAuthBench } from './caller-auth.ts';
 import { runChatStreamBench } from './chat-stream.ts';
+import { runChatTimelineBench } from './chat-timeline.ts';
 import { runCompareBench } from './compare.ts';
 import { runFaultsBench } from './faults.ts';
 import { runToolCallBench } from './tool-call.ts';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => unknown> = {
   'caller-auth': runCallerAuthBench,
   browser: runBrowserBench,
   compare: runCompareBench,
+  timeline: runChatTimelineBench,
   faults: runFaultsBench,
 };
 
