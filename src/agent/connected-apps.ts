@@ -21,3 +21,13 @@ export async function readConnectedApps(store: ConnectionStore, userId: string, 
   if (connection.scopes.some((s) => s.toLowerCase().startsWith('desk.'))) apps.add('desk');
   return { apps };
 }
+
+/**
+ * The same read, started now so that it overlaps another wait before the run (its run slot): the run
+ * awaits the promise; when the run never starts (no slot), the dropped promise rejects unhandled never.
+ */
+export function readConnectedAppsEarly(store: ConnectionStore, userId: string, connectUrl: string): Promise<ConnectedApps> {
+  const read = readConnectedApps(store, userId, connectUrl);
+  read.catch(() => {});
+  return read;
+}
