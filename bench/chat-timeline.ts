@@ -96,7 +96,8 @@ export async function runChatTimelineBench(): Promise<void> {
     console.log(`  chat time (client: request sent → done read), p50: hand-written ${fmt(median(runs.hand.map((r) => r.ms)))} ms, runtime ${fmt(median(runs.runtime.map((r) => r.ms)))} ms`);
     printMilestones(runs.hand, runs.runtime);
     for (const [name, rs] of Object.entries(runs)) {
-      console.log(`  ${name}: socket writes to the client per chat ${fmt(median(rs.map((r) => r.sseWrites)))}, client reads ${fmt(median(rs.map((r) => r.clientReads)))}`);
+      const writes = (['client', 'llm', 'zoho', 'db'] as const).map((k) => `${k} ${fmt(median(rs.map((r) => r.writes[k])))}`).join(', ');
+      console.log(`  ${name}: the server's socket writes per chat (median): ${writes}; the client's reads ${fmt(median(rs.map((r) => r.clientReads)))}`);
     }
     printTrips(runs.runtime, 'trips', 'runtime database round trips from the request to the response\'s end');
     printTrips(runs.runtime, 'tripsAfter', `after the response ended (within ${SETTLE_MS} ms)`);

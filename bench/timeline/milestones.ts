@@ -24,7 +24,8 @@ export interface ChatTimeline {
   trips: DbTrip[];
   /** After the response ended (the trace's tail): statements off the chat's path. */
   tripsAfter: DbTrip[];
-  sseWrites: number;
+  /** The server's socket writes (syscalls, each waking the peer) by peer, from the request to the response's end. */
+  writes: { client: number; llm: number; zoho: number; db: number };
   clientReads: number;
 }
 
@@ -63,19 +64,21 @@ export function learnStatements(marks: SocketMark[], db: number, named: Map<stri
 
 function dbTrips(marks: SocketMark[], db: number, named: Map<string, string>): DbTrip[] {
   const trips: DbTrip[] = [];
-  let open: { at: number; label: string } | undefined;
+  // Per connection (its local port): a statement's answer comes back on the socket that sent it.
+  const open = new Map<number, { at: number; label: string }>();
   for (const m of marks) {
     if (m.remotePort !== db) continue;
+    const pending = open.get(m.localPort);
     if (m.kind === 'w') {
       const label = statementLabel(m.head, named);
-      if (open) open.label += ` | ${label}`;
-      else open = { at: m.t, label };
-    } else if (m.kind === 'r' && open) {
-      trips.push({ at: open.at, ms: m.t - open.at, label: open.label });
-      open = undefined;
+      if (pending) pending.label += ` | ${label}`;
+      else open.set(m.localPort, { at: m.t, label });
+    } else if (m.kind === 'r' && pending) {
+      trips.push({ at: pending.at, ms: m.t - pending.at, label: pending.label });
+      open.delete(m.localPort);
     }
   }
-  return trips;
+  return trips.sort((a, b) => a.at - b.at);
 }
 
 /**
@@ -137,7 +140,10 @@ export function chatTimeline(client: SocketMark[], server: SocketMark[], ports: 
     serverCpu,
     trips: trips.filter((d) => d.at <= endAt).map(rel),
     tripsAfter: trips.filter((d) => d.at > endAt).map(rel),
-    sseWrites: toClient.length,
+    writes: {
+      client: toClient.length,
+      ...Object.fromEntries((['llm', 'zoho', 'db'] as const).map((k) => [k, atServer.filter((m) => m.kind === 'w' && ports[k] && m.remotePort === ports[k] && m.t <= endAt).length])),
+    } as ChatTimeline['writes'],
     clientReads: clientReads.length,
   };
 }
