@@ -9,7 +9,7 @@ export interface ConnectedApps {
 
 /** Which apps the user's connection serves, read from its granted scopes (a chat only offers those tools). */
 export async function readConnectedApps(store: ConnectionStore, userId: string, connectUrl: string): Promise<ConnectedApps> {
-  const connection = await store.findCurrentForUser(userId);
+  const connection = await store.findCurrentGrantForUser(userId);
   if (!connection) {
     return { apps: new Set(), action: { code: 'ZOHO_NOT_CONNECTED', message: 'Connect your Zoho account to let the assistant work in Zoho.', url: connectUrl, method: 'POST' } };
   }
