@@ -12,6 +12,7 @@ import { summarizeCpuProfile } from './profile/cpu-summary.ts';
 import { load } from './support/machine.ts';
 import { installSocketTrace, takeSocketTrace, type SocketMark } from './support/socket-trace.ts';
 import { median, sleep, table } from './support/stats.ts';
+import { profileGaps } from './timeline/profile-gaps.ts';
 import { chatTimeline, learnStatements, type ChatTimeline, type Ports } from './timeline/milestones.ts';
 
 const CHATS = Number(process.env.BENCH_TIMELINE_CHATS ?? 100);
@@ -103,7 +104,9 @@ export async function runChatTimelineBench(): Promise<void> {
     printTrips(runs.runtime, 'tripsAfter', `after the response ended (within ${SETTLE_MS} ms)`);
     if (profile) {
       console.log(`\n  runtime CPU profile over the traced chats: ${profile}`);
-      summarizeCpuProfile(profile, { top: 25 }).forEach((l) => console.log(`    ${l}`));
+      summarizeCpuProfile(profile, { top: 15 }).forEach((l) => console.log(`    ${l}`));
+      console.log('\n  the same samples by gap of the chat they fall in (the gap named by the milestone that ends it):');
+      profileGaps(profile, runs.runtime).forEach((l) => console.log(`    ${l}`));
     }
   } finally {
     await rig.close();

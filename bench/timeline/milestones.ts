@@ -17,6 +17,8 @@ export interface DbTrip {
 }
 
 export interface ChatTimeline {
+  /** When the client sent the request, ms on the monotonic clock. */
+  sentAt: number;
   milestones: Map<string, number>;
   /** The server process's CPU time at each milestone (its last mark by then), ms after its CPU at the request. */
   serverCpu: Map<string, number>;
@@ -136,6 +138,7 @@ export function chatTimeline(client: SocketMark[], server: SocketMark[], ports: 
   const trips = ports.db ? dbTrips(atServer, ports.db, named) : [];
   const rel = (d: DbTrip) => ({ ...d, at: d.at - sent.t });
   return {
+    sentAt: sent.t,
     milestones,
     serverCpu,
     trips: trips.filter((d) => d.at <= endAt).map(rel),
