@@ -21,6 +21,9 @@ const BENCHES: Record<string, () => unknown> = {
   faults: runFaultsBench,
 };
 
+// Diagnostics, run only when named (`npm run bench -- timeline`).
+const BY_NAME_ONLY = new Set(['timeline']);
+
 const only = process.argv[2];
 if (only && !BENCHES[only]) {
   console.error(`unknown benchmark ${JSON.stringify(only)}; one of: ${Object.keys(BENCHES).join(', ')}`);
@@ -30,7 +33,7 @@ const t0 = performance.now();
 console.log(machine());
 try {
   for (const [name, run] of Object.entries(BENCHES)) {
-    if (only && only !== name) continue;
+    if (only ? only !== name : BY_NAME_ONLY.has(name)) continue;
     await run();
     console.log(`  ${load()}`);
   }
