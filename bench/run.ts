@@ -3,6 +3,7 @@
 import { runBrowserBench } from './browser.ts';
 import { runCallerAuthBench } from './caller-auth.ts';
 import { runChatStreamBench } from './chat-stream.ts';
+import { runChatTimelineBench } from './chat-timeline.ts';
 import { runCompareBench } from './compare.ts';
 import { runFaultsBench } from './faults.ts';
 import { runToolCallBench } from './tool-call.ts';
@@ -16,8 +17,12 @@ const BENCHES: Record<string, () => unknown> = {
   'caller-auth': runCallerAuthBench,
   browser: runBrowserBench,
   compare: runCompareBench,
+  timeline: runChatTimelineBench,
   faults: runFaultsBench,
 };
+
+// Diagnostics, run only when named (`npm run bench -- timeline`).
+const BY_NAME_ONLY = new Set(['timeline']);
 
 const only = process.argv[2];
 if (only && !BENCHES[only]) {
@@ -28,7 +33,7 @@ const t0 = performance.now();
 console.log(machine());
 try {
   for (const [name, run] of Object.entries(BENCHES)) {
-    if (only && only !== name) continue;
+    if (only ? only !== name : BY_NAME_ONLY.has(name)) continue;
     await run();
     console.log(`  ${load()}`);
   }

@@ -30,6 +30,7 @@ export function peerProcessEnv(e: PeerEnv): Record<string, string | undefined> {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',
+    BENCH_SOCKET_TRACE: process.env.BENCH_SOCKET_TRACE,
     BENCH_LLM_BASE_URL: e.llmBaseUrl,
     BENCH_LLM_API_KEY: e.llmApiKey,
     BENCH_LLM_MODEL: e.model,

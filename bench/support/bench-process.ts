@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { procCpuMs, procStatus } from './proc.ts';
 
 export type CommonCommand =
-  | { cmd: 'gc' | 'memory' | 'close' | 'heap-snapshot' | 'cpu-profile-start' }
+  | { cmd: 'gc' | 'memory' | 'close' | 'heap-snapshot' | 'cpu-profile-start' | 'socket-trace' }
   | { cmd: 'cpu-profile-stop'; dir: string };
 export type ChildCommand<C = CommonCommand> = C & { id: number };
 export type ChildReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

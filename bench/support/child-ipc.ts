@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import type { ChildCommand, ChildReply, CommonCommand, ReadyInfo } from './bench-process.ts';
+import { installSocketTrace, takeSocketTrace } from './socket-trace.ts';
 
 export interface ChildOptions<C> {
   /** Used in file names (heap snapshots, CPU profiles). */
@@ -17,6 +18,8 @@ export interface ChildOptions<C> {
 }
 
 let profiler: Session | undefined;
+// bench/chat-timeline.ts asks each server process for its socket marks.
+if (process.env.BENCH_SOCKET_TRACE === '1') installSocketTrace();
 
 async function common(name: string, msg: CommonCommand, close: () => Promise<void>): Promise<unknown> {
   switch (msg.cmd) {
@@ -25,6 +28,8 @@ async function common(name: string, msg: CommonCommand, close: () => Promise<voi
       return process.memoryUsage();
     case 'memory':
       return process.memoryUsage();
+    case 'socket-trace':
+      return takeSocketTrace();
     case 'heap-snapshot':
       return writeHeapSnapshot(join(tmpdir(), `${name}-${process.pid}-${Date.now()}.heapsnapshot`));
     case 'cpu-profile-start':
@@ -50,7 +55,7 @@ async function common(name: string, msg: CommonCommand, close: () => Promise<voi
   }
 }
 
-const COMMON = new Set(['gc', 'memory', 'heap-snapshot', 'cpu-profile-start', 'cpu-profile-stop', 'close']);
+const COMMON = new Set(['gc', 'memory', 'socket-trace', 'heap-snapshot', 'cpu-profile-start', 'cpu-profile-stop', 'close']);
 
 /** Wires the IPC channel and tells the parent the child is ready. */
 export function serveBenchChild<C extends { cmd: string }>(options: ChildOptions<C>): void {

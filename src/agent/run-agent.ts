@@ -12,7 +12,7 @@ import type { ConnectionStore } from '../zoho/connection-store.ts';
 import type { GetToolApi } from '../tools/tool-api.ts';
 import type { PendingRunStore } from './approvals/pending-run-store.ts';
 import { cutOffContent } from './closing-content.ts';
-import { readConnectedApps } from './connected-apps.ts';
+import { readConnectedApps, type ConnectedApps } from './connected-apps.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { runLlmStep } from './llm-step.ts';
 import { offeredTools } from './offered-tools.ts';
@@ -60,6 +60,8 @@ export interface AgentRequest {
   regenerate?: boolean;
   /** The run's id (its stream's, so `x-run-id` and the run log agree); a new one when absent. */
   runId?: string;
+  /** The user's connected apps, read while the route took the run slot (readConnectedAppsEarly); read at the start when absent. */
+  connectedApps?: Promise<ConnectedApps>;
 }
 
 /** The state of a run between steps; also what a paused run stores. */
@@ -84,7 +86,7 @@ export async function runAgent(deps: AgentDeps, request: AgentRequest, emit: Emi
   const state: RunState = {
     id: request.runId ?? randomUUID(), userId: request.userId, model: request.model ?? deps.defaultModel, conversationId: request.conversationId, messages, persisted, steps: 0,
   };
-  await continueRun(deps, state, emit, signal, true);
+  await continueRun(deps, state, emit, signal, true, request.connectedApps);
 }
 
 /**
@@ -93,13 +95,15 @@ export async function runAgent(deps: AgentDeps, request: AgentRequest, emit: Emi
  * ends, the transcript is stored with every tool call answered and the run's tokens are logged
  * before the one `done`; failures of the run itself are thrown (the SSE writer sends `error`).
  */
-export async function continueRun(deps: AgentDeps, state: RunState, emit: EmitEvent, clientSignal: AbortSignal, announce = false): Promise<void> {
+export async function continueRun(
+  deps: AgentDeps, state: RunState, emit: EmitEvent, clientSignal: AbortSignal, announce = false, connectedApps?: Promise<ConnectedApps>,
+): Promise<void> {
   if (!deps.llm) throw new AppError('LLM_NOT_CONFIGURED', 'OPENROUTER_API_KEY is not set on the server.');
   const maxSteps = deps.maxSteps ?? 8;
   const limit = startDeadline(deps.runTimeoutMs ?? 120_000, clientSignal);
   const { signal, timedOut: timeLimit } = limit;
   try {
-    const { apps, action } = await readConnectedApps(deps.store, state.userId, deps.connectUrl);
+    const { apps, action } = await (connectedApps ?? readConnectedApps(deps.store, state.userId, deps.connectUrl));
     if (announce && action) emit({ type: 'action_required', data: action });
     const tools = offeredTools(deps.registry, apps, deps.strictTools);
     const system: ChatCompletionMessageParam = { role: 'system', content: buildSystemPrompt(apps) };

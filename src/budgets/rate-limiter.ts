@@ -26,7 +26,8 @@ const WINDOW_MS = 60_000;
 /**
  * A fixed one-minute window per key. Each instance counts in memory, so a request costs no
  * statement, and adds its counts to a shared row every `syncMs`, reading back what the other
- * instances counted: exact within one instance, and across instances to within one sync.
+ * instances counted: exact within one instance, and across instances to within one sync. Rows of
+ * past windows are deleted by the first sync of each window.
  */
 export function createRateLimiter(
   db: Db, perMinute: number, options: { now?: () => number; syncMs?: number; logger?: Logger } = {},
@@ -36,6 +37,8 @@ export function createRateLimiter(
   const counts = new Map<string, WindowCount>();
   let timer: NodeJS.Timeout | undefined;
   let syncing: Promise<void> = Promise.resolve();
+  // Rows of windows before the last are deleted once per window, by the window's first sync, not by every sync.
+  let prunedIn = -Infinity;
 
   function sync(): Promise<void> {
     if (timer) clearTimeout(timer);
@@ -46,7 +49,10 @@ export function createRateLimiter(
         if (count.windowStart < current) counts.delete(key);
         else if (count.local > count.synced) await push(key, count);
       }
-      await db.delete(rateLimitHits).where(sql`${rateLimitHits.windowStart} < ${current - WINDOW_MS}`);
+      if (current > prunedIn) {
+        prunedIn = current;
+        await db.delete(rateLimitHits).where(sql`${rateLimitHits.windowStart} < ${current - WINDOW_MS}`);
+      }
     }).catch((error) => options.logger?.warn('rate_limit.sync_failed', { message: (error as Error).message }));
     return syncing;
   }

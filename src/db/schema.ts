@@ -187,7 +187,7 @@ export const rateLimitHits = pgTable(
   (t) => [uniqueIndex('rate_limit_hits_key_window').on(t.key, t.windowStart)],
 );
 
-/** Chat runs in progress, to cap concurrent runs per user across instances. */
+/** Chat runs in progress, to cap concurrent runs per user across instances. Unlogged (migration 0006: drizzle does not declare it). */
 export const activeRuns = pgTable(
   'active_runs',
   {

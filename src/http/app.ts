@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectionStore } from '../zoho/connection-store.ts';
@@ -13,6 +12,7 @@ import { refuseUnstorableUrl } from './storable-text.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { healthRoutes } from './routes/health.ts';
 import { oauthCallbackRoutes } from './routes/oauth-callback.ts';
+import { limitBody } from './body-limit.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -42,7 +42,7 @@ export function createApp(deps: AppDeps) {
   app.route('/auth', oauthCallbackRoutes({ flow: deps.connectFlow, logger: deps.logger }));
 
   const api = new Hono<AuthEnv>();
-  api.use('*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', 'The body is larger than 1 MB.'); } }));
+  api.use('*', limitBody(1024 * 1024, () => { throw new AppError('PAYLOAD_TOO_LARGE', 'The body is larger than 1 MB.'); }));
   api.use('*', requireUser(deps.verifyCaller));
   api.route('/connections', connectionRoutes({ flow: deps.connectFlow, importConnection: deps.importConnection, store: deps.store, clients: deps.clients, rateLimiter: deps.rateLimiter }));
   for (const extra of deps.apiRoutes ?? []) api.route(extra.path, extra.routes);

@@ -1,11 +1,11 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../errors.ts';
 import { requireUser, type AuthEnv, type VerifyCaller } from '../http/auth.ts';
 import { parseJsonBody } from '../http/validate.ts';
 import { createMcpServer, type McpServerDeps } from './mcp-server.ts';
 import { bearerChallenge, RESOURCE_METADATA_PATH, resourceMetadata } from './resource-metadata.ts';
+import { limitBody } from '../http/body-limit.ts';
 
 export interface McpRouteDeps extends McpServerDeps {
   verifyCaller: VerifyCaller;
@@ -28,7 +28,7 @@ const methodNotAllowed = () =>
 export function mcpRoutes(deps: McpRouteDeps) {
   const metadata = resourceMetadata(deps.origin, deps.issuer);
   const mcp = new Hono<AuthEnv>()
-    .use('*', bodyLimit({ maxSize: MAX_BODY, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', 'The body is larger than 1 MB.'); } }))
+    .use('*', limitBody(MAX_BODY, () => { throw new AppError('PAYLOAD_TOO_LARGE', 'The body is larger than 1 MB.'); }))
     .use('*', requireUser(deps.verifyCaller, { challenge: bearerChallenge(deps.origin) }))
     .post('/', async (c) => {
       // Parsed as every other body is: `__proto__`, a NUL or a lone surrogate is a 400 naming the field.

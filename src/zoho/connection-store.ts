@@ -48,6 +48,8 @@ export type NewConnection = Omit<
 
 type ConnectionIdentity = Pick<ZohoConnection, 'appUserId' | 'zohoUserId' | 'zohoOrgId'>;
 
+const splitScopes = (scopes: string | null) => (scopes ? scopes.split(',') : []);
+
 /** Binds a ciphertext to its row's natural key (app user, Zoho user, org) and its column. */
 function aadFor(owner: ConnectionIdentity, column: string): string {
   return JSON.stringify(['zoho_connections', owner.appUserId, owner.zohoUserId, owner.zohoOrgId, column]);
@@ -56,18 +58,20 @@ function aadFor(owner: ConnectionIdentity, column: string): string {
 /** Storage of Zoho connections: the only code that reads or writes `zoho_connections`. */
 export class ConnectionStore {
   private readonly currentForUser;
+  private readonly currentGrantForUser;
 
   constructor(
     private readonly db: Db,
     private readonly cipher: TokenCipher,
   ) {
-    this.currentForUser = db
-      .select()
-      .from(zohoConnections)
-      .where(eq(zohoConnections.appUserId, sql.placeholder('appUserId')))
-      .orderBy(sql`${zohoConnections.status} = 'active' desc`, desc(zohoConnections.updatedAt))
-      .limit(1)
+    // The newest active connection, else the newest: the one a user's tool calls use.
+    const ofUser = eq(zohoConnections.appUserId, sql.placeholder('appUserId'));
+    const activeFirst = [sql`${zohoConnections.status} = 'active' desc`, desc(zohoConnections.updatedAt)];
+    this.currentForUser = db.select().from(zohoConnections).where(ofUser).orderBy(...activeFirst).limit(1)
       .prepare('zoho_connection_current_for_user');
+    this.currentGrantForUser = db.select({ status: zohoConnections.status, scopes: zohoConnections.scopes }).from(zohoConnections)
+      .where(ofUser).orderBy(...activeFirst).limit(1)
+      .prepare('zoho_connection_current_grant_for_user');
   }
 
   /**
@@ -130,6 +134,15 @@ export class ConnectionStore {
   async findCurrentForUser(appUserId: string): Promise<ZohoConnection | undefined> {
     const [row] = await this.currentForUser.execute({ appUserId });
     return row ? this.open(row) : undefined;
+  }
+
+  /**
+   * What the current connection grants (its status and scopes), without reading or decrypting its
+   * tokens: what a chat's start needs to choose the tools it offers.
+   */
+  async findCurrentGrantForUser(appUserId: string): Promise<Pick<ZohoConnection, 'status' | 'scopes'> | undefined> {
+    const [row] = await this.currentGrantForUser.execute({ appUserId });
+    return row ? { status: row.status as ZohoConnection['status'], scopes: splitScopes(row.scopes) } : undefined;
   }
 
 
@@ -252,7 +265,7 @@ export class ConnectionStore {
       accessToken: unseal('access_token', row.accessTokenEnc),
       refreshToken: unseal('refresh_token', row.refreshTokenEnc),
       tokenExpiresAt: row.tokenExpiresAt,
-      scopes: row.scopes ? row.scopes.split(',') : [],
+      scopes: splitScopes(row.scopes),
       crmOrgId: row.crmOrgId,
       deskOrgId: row.deskOrgId,
       status: row.status,

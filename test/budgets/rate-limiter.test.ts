@@ -59,4 +59,23 @@ describe.each(testDatabases())('rate limiter on $name', (kind) => {
     const rows = await database.db.select().from(rateLimitHits);
     expect(rows.find((r) => r.key === 'tools:dan')!.count).toBe(5);
   });
+
+  it('deletes the rows of past windows by the first sync of a window, not by every sync', async () => {
+    const limiter = createRateLimiter(database.db, 5, { now: clock });
+    const keys = async () => (await database.db.select().from(rateLimitHits)).map((r) => r.key);
+    limiter.hit('tools:eve');
+    await limiter.sync();
+    now += 120_000; // two windows later: eve's row is past
+    limiter.hit('tools:fay');
+    await limiter.sync();
+    expect(await keys()).not.toContain('tools:eve');
+    await database.db.insert(rateLimitHits).values({ key: 'tools:old', windowStart: now - 180_000, count: 1 });
+    limiter.hit('tools:fay');
+    await limiter.sync(); // the same window: no delete
+    expect(await keys()).toContain('tools:old');
+    now += 60_000;
+    limiter.hit('tools:fay');
+    await limiter.sync(); // the next window's first sync
+    expect(await keys()).not.toContain('tools:old');
+  });
 });

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunSlots } from '../../src/budgets/run-slots.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
@@ -63,5 +63,11 @@ describe.each(testDatabases())('run slots on $name', (kind) => {
     const left = await rows('dan');
     expect(left).toHaveLength(1);
     expect(left[0]!.expiresAt).toBeGreaterThan(now);
+  });
+
+  it('keeps the slots in an unlogged table: a slot commits without waiting for a WAL flush', async () => {
+    const result = await database.db.execute(sql`select relpersistence from pg_class where oid = 'active_runs'::regclass`);
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ relpersistence: string }>;
+    expect(rows[0]?.relpersistence).toBe('u');
   });
 });

@@ -55,6 +55,16 @@ describe.each(testDatabases())('the retrieval chain on $name', (database) => {
     await expect(t.runtime.store.listForUser('mallory')).rejects.toBeInstanceOf(TokenDecryptError);
   });
 
+  it('tells what the current connection grants without opening its tokens', async () => {
+    const current = (await t.runtime.store.findCurrentForUser('alice'))!;
+    expect(current.scopes.length).toBeGreaterThan(0);
+    expect(await t.runtime.store.findCurrentGrantForUser('alice')).toEqual({ status: 'active', scopes: current.scopes });
+    // It reads neither token: one that no longer opens does not stop it.
+    await db().update(zohoConnections).set({ accessTokenEnc: 'v1.x.y.z.w', status: 'needs_reconnect' }).where(eq(zohoConnections.id, current.id));
+    expect(await t.runtime.store.findCurrentGrantForUser('alice')).toEqual({ status: 'needs_reconnect', scopes: current.scopes });
+    expect(await t.runtime.store.findCurrentGrantForUser('nobody')).toBeUndefined();
+  });
+
   it('refreshes a token 60 s before expiry and writes it back before returning', async () => {
     await expireIn(60);
     const before = (await t.runtime.store.listForUser('alice'))[0]!;

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import type { BrowserService } from '../../browser/browser-service.ts';
 import { liveInputSchema } from '../../browser/live-view.ts';
@@ -9,6 +8,7 @@ import { AppError } from '../../errors.ts';
 import { readJsonBody } from '../validate.ts';
 import { PAGE_CSP } from './web.ts';
 import { projectPath } from '../../project-root.ts';
+import { limitBody } from '../body-limit.ts';
 
 const PAGE_DIR = projectPath('web', 'browser-login') + '/';
 const ASSET = /^[a-z0-9][a-z0-9-]*\.(js|css)$/;
@@ -83,7 +83,7 @@ export function liveViewRoutes(deps: { browser: BrowserService; heartbeatMs?: nu
     })
     .post(
       '/:loginId/input',
-      bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', 'The body is larger than 16 KB.'); } }),
+      limitBody(16 * 1024, () => { throw new AppError('PAYLOAD_TOO_LARGE', 'The body is larger than 16 KB.'); }),
       async (c) => {
         const { live } = await viewer(c);
         if (!live) throw new AppError('INVALID_REQUEST', 'This sign-in has ended.');

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { decideApproval, checkDecision } from '../../agent/approvals/decide-approval.ts';
+import { readConnectedAppsEarly } from '../../agent/connected-apps.ts';
 import { runAgent, type AgentDeps } from '../../agent/run-agent.ts';
 import { conversationIdSchema, isUiChatBody, modelIdSchema } from '../../agent/ui-messages.ts';
 import type { RateLimiter } from '../../budgets/rate-limiter.ts';
@@ -61,8 +62,10 @@ export function chatRoutes(deps: ChatRouteDeps) {
       if (isUiChatBody(raw)) return uiChat(c, deps, raw);
       const body = validated(chatBodySchema, raw, 'body');
       const userId = c.get('userId');
+      // Two independent reads, one wait: the connected apps beside the run slot.
+      const connectedApps = readConnectedAppsEarly(deps.store, userId, deps.connectUrl);
       const release = await deps.runSlots.acquire(userId);
-      return stream(c, release, (emit, signal, runId) => runAgent(deps, { userId, ...body, runId }, emit, signal));
+      return stream(c, release, (emit, signal, runId) => runAgent(deps, { userId, ...body, runId, connectedApps }, emit, signal));
     })
     .post('/approvals', async (c) => {
       const body = await readJsonBody(c, approvalBodySchema);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { checkUiApprovals, resumeUiApprovals } from '../../agent/approvals/ui-approvals.ts';
+import { readConnectedAppsEarly } from '../../agent/connected-apps.ts';
 import { runAgent } from '../../agent/run-agent.ts';
 import { uiChatBodySchema } from '../../agent/ui-messages.ts';
 import { uiMessagesToTranscript } from '../../agent/ui-messages-to-transcript.ts';
@@ -33,6 +34,8 @@ export async function uiChat(c: Context<AuthEnv>, deps: ChatRouteDeps, raw: unkn
     const request = {
       userId, messages: uiMessagesToTranscript(body.messages), model: body.model, conversationId: body.id,
       regenerate: body.trigger === 'regenerate-message',
+      // Read beside the run slot below: two independent reads, one wait.
+      connectedApps: readConnectedAppsEarly(deps.store, userId, deps.connectUrl),
     };
     run = (emit, signal) => runAgent(deps, request, emit, signal);
   }

@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { signUserToken } from '../auth.ts';
 import { readJsonBody } from '../validate.ts';
 import { projectPath } from '../../project-root.ts';
+import { limitBody } from '../body-limit.ts';
 
 /**
  * The page may load only from this origin: no inline script or style, no image from elsewhere
@@ -95,7 +95,7 @@ export function webRoutes(deps: WebRouteDeps) {
         if (!deps.devLogin || !deps.jwtSecret) throw notFound(c);
         await next();
       },
-      bodyLimit({ maxSize: 4096, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', 'The body is larger than 4 KB.'); } }),
+      limitBody(4096, () => { throw new AppError('PAYLOAD_TOO_LARGE', 'The body is larger than 4 KB.'); }),
       async (c) => {
         const { user } = await readJsonBody(c, devLoginBodySchema);
         c.header('cache-control', 'no-store');
