@@ -145,8 +145,6 @@ export class ConnectionStore {
     return row ? { status: row.status as ZohoConnection['status'], scopes: splitScopes(row.scopes) } : undefined;
   }
 
-
-
   /** One connection, only if it belongs to the user. */
   findForUser(appUserId: string, id: string): Promise<ZohoConnection | undefined> {
     return this.findOne(and(eq(zohoConnections.id, id), eq(zohoConnections.appUserId, appUserId)));
