@@ -9,18 +9,25 @@ export interface KeepAliveAgents {
   close(): void;
 }
 
+/** How long a pooled socket may sit idle: undici's default, under node's server default of 5 s. */
+const IDLE_MS = 4_000;
+
 /**
  * One keep-alive agent per protocol, made on first use: what the outbound clients on the hot path (the
  * LLM's streamed completion, the Zoho API requests) share instead of `fetch` and its per-request web
  * streams. Idle pooled sockets do not keep the process alive (node's agent unrefs them); `close` ends them.
+ * An idle socket is closed after `idleMs`, or sooner if the server's `Keep-Alive: timeout=` says so, so
+ * that a request rarely goes out on a socket the server is closing (a reset that would leave a write's
+ * outcome unknown); node's agent keeps an idle socket forever without a timeout of its own.
  */
-export function createKeepAliveAgents(): KeepAliveAgents {
+export function createKeepAliveAgents(idleMs = IDLE_MS): KeepAliveAgents {
   let http: HttpAgent | undefined;
   let https: HttpsAgent | undefined;
+  const options = { keepAlive: true, timeout: idleMs };
   return {
-    request(url, options) {
-      if (url.protocol === 'https:') return httpsRequest(url, { ...options, agent: (https ??= new HttpsAgent({ keepAlive: true })) });
-      return httpRequest(url, { ...options, agent: (http ??= new HttpAgent({ keepAlive: true })) });
+    request(url, init) {
+      if (url.protocol === 'https:') return httpsRequest(url, { ...init, agent: (https ??= new HttpsAgent(options)) });
+      return httpRequest(url, { ...init, agent: (http ??= new HttpAgent(options)) });
     },
     close() {
       http?.destroy();

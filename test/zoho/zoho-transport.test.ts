@@ -158,3 +158,25 @@ describe('the Zoho API requests on node:http (createNodeZohoTransport under crea
     await waitFor(() => closed === 1);
   });
 });
+
+describe('the keep-alive agents', () => {
+  it('close a pooled socket that sat idle past their idle time, and not one waiting for its answer', async () => {
+    const server = await startServer();
+    let closedAfterMs = -1;
+    server.handler = (req, res) => setTimeout(() => {
+      const answered = Date.now();
+      req.socket.once('close', () => (closedAfterMs = Date.now() - answered));
+      json(res, 200, { late: true });
+    }, 300);
+    const agents = createKeepAliveAgents(100);
+    try {
+      const call = createZohoHttp({ app: 'crm', baseUrl: server.url, tokens: fixedToken('t'), transport: createNodeZohoTransport(agents) });
+      expect(await call({ method: 'GET', path: '/org' })).toEqual({ late: true });
+      await waitFor(() => closedAfterMs >= 0, 2000);
+      expect(closedAfterMs).toBeGreaterThanOrEqual(90);
+    } finally {
+      agents.close();
+      await server.close();
+    }
+  });
+});
