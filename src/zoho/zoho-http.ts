@@ -1,8 +1,8 @@
-import { AppError } from '../errors.ts';
 import type { CircuitBreakers } from './circuit-breaker.ts';
 import { ZohoApiError, type ZohoApp } from './zoho-api-error.ts';
-import { startDeadline, type Deadline } from '../deadline.ts';
-import { BodyTooLargeError, defaultZohoTransport, fetchZohoTransport, type ZohoAnswer, type ZohoTransport } from './zoho-transport.ts';
+import { startDeadline } from '../deadline.ts';
+import { transportFailure } from './transport-failure.ts';
+import { defaultZohoTransport, fetchZohoTransport, type ZohoAnswer, type ZohoTransport } from './zoho-transport.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | undefined | null;
@@ -50,7 +50,8 @@ const TOKEN_REJECTED = new Set(['INVALID_TOKEN', 'INVALID_OAUTHTOKEN', 'AUTHENTI
 /**
  * The one transport under the CRM and Desk clients: base URL, `Zoho-oauthtoken` header, one
  * refresh-and-retry on a rejected token, a per-request timeout, the host's circuit breaker, and
- * Zoho errors as ZohoApiError.
+ * Zoho errors as ZohoApiError. Requests go out on ./zoho-transport.ts (node:http keep-alive sockets; an
+ * injected `fetch` in tests); failures without a whole answer are mapped by ./transport-failure.ts.
  * Retries for 429/5xx live one layer up (executeToolWithRepair), so they happen in one place.
  * Answers with no body (204, 304) resolve to null.
  */
@@ -62,22 +63,27 @@ export function createZohoHttp(options: ZohoHttpOptions): ZohoHttp {
 
   /** One request and its answer's body, both within `timeoutMs`. */
   async function exchange(request: ZohoRequest, token: string): Promise<{ response: ZohoAnswer; body: any }> {
+    const url = urlOf(request);
+    options.onRequest?.(request);
     const limit = startDeadline(timeoutMs, request.signal);
     let response: ZohoAnswer | undefined;
     try {
-      response = await send(request, token, limit.signal);
+      response = await send(url, request, token, limit.signal);
       return { response, body: await readBody(response) };
     } catch (cause) {
-      throw failure(cause, request, limit, response);
+      throw transportFailure(cause, { app: options.app, timeoutMs, callerSignal: request.signal, timedOut: limit.timedOut, response });
     } finally {
       limit.clear();
     }
   }
 
-  function send(request: ZohoRequest, token: string, signal: AbortSignal): Promise<ZohoAnswer> {
+  function urlOf(request: ZohoRequest): URL {
     const url = new URL(options.baseUrl + request.path);
     for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
-    options.onRequest?.(request);
+    return url;
+  }
+
+  function send(url: URL, request: ZohoRequest, token: string, signal: AbortSignal): Promise<ZohoAnswer> {
     const headers: Record<string, string> = { authorization: `Zoho-oauthtoken ${token}`, accept: 'application/json' };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     return doSend(url, {
@@ -85,27 +91,6 @@ export function createZohoHttp(options: ZohoHttpOptions): ZohoHttp {
       signal,
       headers: options.headers ? { ...headers, ...options.headers } : headers,
       body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-    });
-  }
-
-  /** What a request that got no (whole) answer throws. */
-  function failure(cause: unknown, request: ZohoRequest, limit: Deadline, response: ZohoAnswer | undefined): Error {
-    if (request.signal?.aborted) return new AppError('ABORTED', 'The call was cancelled.', { cause });
-    // An open circuit answered without sending: nothing to retry, nothing that may have applied.
-    if (cause instanceof AppError) return cause;
-    if (cause instanceof BodyTooLargeError && response) {
-      return new ZohoApiError({ app: options.app, httpStatus: response.status, zohoCode: 'RESPONSE_TOO_LARGE', zohoMessage: cause.message, mayHaveApplied: true, cause });
-    }
-    const timedOut = limit.timedOut.aborted || (cause as Error)?.name === 'TimeoutError';
-    const code = String((cause as any)?.code ?? (cause as any)?.cause?.code ?? '');
-    const refused = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(code);
-    return new ZohoApiError({
-      app: options.app,
-      httpStatus: 0,
-      zohoMessage: timedOut ? `no answer within ${timeoutMs} ms` : 'network error',
-      // A refused connection never carried the request; anything else may have reached Zoho.
-      mayHaveApplied: !refused,
-      cause,
     });
   }
 
