@@ -40,6 +40,8 @@ import { createModelRepair } from './tools/repair/model-repair.ts';
 import { createToolCallLog } from './tools/tool-call-log.ts';
 import { createConnectionImport } from './zoho/import-connection.ts';
 import { createOAuthClients } from './zoho/oauth-clients.ts';
+import { createNodeZohoTransport } from './zoho/zoho-transport.ts';
+import { createKeepAliveAgents } from './keep-alive-agents.ts';
 import { createConnectionSaver } from './zoho/save-connection.ts';
 import { createInFlightCalls } from './mcp/in-flight-calls.ts';
 import { mcpRoutes } from './mcp/mcp-routes.ts';
@@ -92,7 +94,11 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
     connectUrl: CONNECT_URL,
     now: parts.now,
   });
-  const { getZohoApi, listDeskOrganizations } = createZohoApiFactory({ resolver, store, overrides, connectUrl: CONNECT_URL, fetch: parts.fetch, breakers });
+  // The Zoho API requests' keep-alive sockets, closed with the runtime (an injected fetch replaces them).
+  const zohoAgents = createKeepAliveAgents();
+  const { getZohoApi, listDeskOrganizations } = createZohoApiFactory({
+    resolver, store, overrides, connectUrl: CONNECT_URL, fetch: parts.fetch, transport: createNodeZohoTransport(zohoAgents), breakers,
+  });
   const saveConnection = createConnectionSaver({ store, clients, logger: parts.logger });
   const connectFlow = createConnectFlow({
     oauth,
@@ -222,6 +228,7 @@ export async function buildRuntime(config: Config, parts: RuntimeParts) {
       await Promise.all([callLog.flush(), runLog.flush(), runHub.close(), rateLimiter.sync(), runSlots.flush()]);
       await database.close();
       llm?.close();
+      zohoAgents.close();
     },
   };
 }

@@ -1,8 +1,8 @@
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type IncomingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { ClientRequest, IncomingMessage, IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createParser } from 'eventsource-parser';
 import OpenAI from 'openai';
+import { createKeepAliveAgents } from '../keep-alive-agents.ts';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { ATTRIBUTION_HEADERS, type OpenRouterOptions } from './openrouter-client.ts';
 import { retryDelayMs, shouldRetryStatus } from './retry-delay.ts';
@@ -27,9 +27,7 @@ class HeadersTimeout extends Error {}
  */
 export function createCompletionStreamer(options: OpenRouterOptions): CompletionStreamer {
   const url = new URL(`${options.baseUrl.replace(/\/+$/, '')}/chat/completions`);
-  const https = url.protocol === 'https:';
-  const send = https ? httpsRequest : httpRequest;
-  const agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const agents = createKeepAliveAgents();
   const maxRetries = options.maxRetries ?? 2;
   const timeoutMs = options.timeoutMs ?? 120_000;
   const headers = {
@@ -44,7 +42,7 @@ export function createCompletionStreamer(options: OpenRouterOptions): Completion
    * closure over it would keep it (through the request, which the response references) while the answer streams.
    */
   function attempt(body: Buffer, signal: AbortSignal): Promise<IncomingMessage> {
-    const req = send(url, { method: 'POST', agent, signal, headers: { ...headers, 'content-length': body.length } });
+    const req = agents.request(url, { method: 'POST', signal, headers: { ...headers, 'content-length': body.length } });
     const answer = answerOf(req, timeoutMs);
     req.end(body);
     return answer;
@@ -97,7 +95,7 @@ export function createCompletionStreamer(options: OpenRouterOptions): Completion
   return {
     // Not async: nothing of this frame (the body) stays alive while the answer streams.
     stream: (body, signal, onChunk) => open(body, signal).then((res) => read(res, onChunk)),
-    close: () => agent.destroy(),
+    close: () => agents.close(),
   };
 }
 

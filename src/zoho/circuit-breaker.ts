@@ -18,9 +18,20 @@ export interface CircuitBreakerOptions {
   now?: () => number;
 }
 
+/** What the breaker reads of an answer: a `Response`, or a ZohoAnswer (./zoho-transport.ts). */
+export interface BreakerAnswer {
+  status: number;
+  headers: { get(name: string): string | null };
+}
+
 export interface CircuitBreakers {
   /** `fetch` to one Zoho service, through the breaker of the request's host (so per data centre). */
   wrap(service: ZohoService, inner?: typeof fetch): typeof fetch;
+  /**
+   * Any transport's request to `url`, through the same breaker: `send` runs unless the host's breaker is
+   * open; `signal` is the request's (its abort by the caller, not by a timeout, is no verdict on the host).
+   */
+  guard<T extends BreakerAnswer>(service: ZohoService, url: URL, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T>;
 }
 
 interface Breaker {
@@ -70,26 +81,28 @@ export function createCircuitBreakers(options: CircuitBreakerOptions = {}): Circ
     }
   }
 
+  async function guard<T extends BreakerAnswer>(service: ZohoService, url: URL, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
+    const key = `${service} ${url.origin}`;
+    let b = breakers.get(key);
+    if (!b) breakers.set(key, (b = { failures: 0, openUntil: 0, probing: false }));
+    const admitted = admit(b);
+    if ('retryAfterMs' in admitted) throw circuitOpen(service, admitted.retryAfterMs, b.failures);
+    let answer: T;
+    try {
+      answer = await send();
+    } catch (error) {
+      settle(key, b, callerGaveUp(signal) ? 'neutral' : 'failure', admitted.probe);
+      throw error;
+    }
+    const retryAfter = parseRetryAfter(answer.headers.get('retry-after'));
+    settle(key, b, answer.status >= 500 ? 'failure' : 'success', admitted.probe, retryAfter);
+    return answer;
+  }
+
   return {
-    wrap(service, inner = (input, init) => fetch(input, init)) {
-      return async (input, init) => {
-        const key = `${service} ${new URL(input instanceof Request ? input.url : String(input)).origin}`;
-        let b = breakers.get(key);
-        if (!b) breakers.set(key, (b = { failures: 0, openUntil: 0, probing: false }));
-        const admitted = admit(b);
-        if ('retryAfterMs' in admitted) throw circuitOpen(service, admitted.retryAfterMs, b.failures);
-        let response: Response;
-        try {
-          response = await inner(input, init);
-        } catch (error) {
-          settle(key, b, callerGaveUp(init?.signal) ? 'neutral' : 'failure', admitted.probe);
-          throw error;
-        }
-        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-        settle(key, b, response.status >= 500 ? 'failure' : 'success', admitted.probe, retryAfter);
-        return response;
-      };
-    },
+    guard,
+    wrap: (service, inner = (input, init) => fetch(input, init)) => async (input, init) =>
+      guard(service, new URL(input instanceof Request ? input.url : String(input)), init?.signal ?? undefined, () => inner(input, init)),
   };
 }
 

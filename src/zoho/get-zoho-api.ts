@@ -8,6 +8,7 @@ import { resolveDataCentre, DATA_CENTRE_CODES, type DataCentreCode, type HostOve
 import { createDeskClient, type DeskClient } from './desk-client.ts';
 import type { ZohoApp } from './zoho-api-error.ts';
 import { createZohoHttp, type TokenSource, type ZohoHttpOptions, type ZohoRequest } from './zoho-http.ts';
+import type { ZohoTransport } from './zoho-transport.ts';
 
 export type AppType = ZohoApp;
 
@@ -30,7 +31,9 @@ export interface ZohoApiFactoryDeps {
   store: ConnectionStore;
   overrides: HostOverrides;
   connectUrl: string;
+  /** When given, every Zoho API request goes through it (tests); else through `transport`. */
   fetch?: typeof fetch;
+  transport?: ZohoTransport;
   breakers?: CircuitBreakers;
   timeoutMs?: number;
 }
@@ -64,7 +67,7 @@ export function createZohoApiFactory(deps: ZohoApiFactoryDeps) {
 
   async function getZohoApi<A extends AppType>(userId: string, appType: A, options: GetZohoApiOptions = {}): Promise<ZohoApiFor<A>> {
     const connection = await deps.resolver.getZohoConnection(userId, { signal: options.signal });
-    const common = { fetch: deps.fetch, breakers: deps.breakers, timeoutMs: deps.timeoutMs, onRequest: options.onRequest, tokens: tokenSourceFor(connection) };
+    const common = { fetch: deps.fetch, transport: deps.transport, breakers: deps.breakers, timeoutMs: deps.timeoutMs, onRequest: options.onRequest, tokens: tokenSourceFor(connection) };
     const base = { appType, connectionId: connection.id, userId, dc: connection.dc };
     if (appType === 'crm') {
       const http = createZohoHttp({ ...common, app: 'crm', baseUrl: `${connection.apiDomain}/crm/v8` });
@@ -103,7 +106,7 @@ export function createZohoApiFactory(deps: ZohoApiFactoryDeps) {
   /** The Desk orgs the user's token can use (the doctor checks the stored one is among them). */
   async function listDeskOrganizations(userId: string): Promise<DeskOrganization[]> {
     const connection = await deps.resolver.getZohoConnection(userId);
-    return listOrganizations(connection, { fetch: deps.fetch, breakers: deps.breakers, timeoutMs: deps.timeoutMs, tokens: tokenSourceFor(connection) });
+    return listOrganizations(connection, { fetch: deps.fetch, transport: deps.transport, breakers: deps.breakers, timeoutMs: deps.timeoutMs, tokens: tokenSourceFor(connection) });
   }
 
   return { getZohoApi, listDeskOrganizations };

@@ -1,7 +1,8 @@
-import { AppError } from '../errors.ts';
 import type { CircuitBreakers } from './circuit-breaker.ts';
 import { ZohoApiError, type ZohoApp } from './zoho-api-error.ts';
 import { startDeadline } from '../deadline.ts';
+import { transportFailure } from './transport-failure.ts';
+import { defaultZohoTransport, fetchZohoTransport, type ZohoAnswer, type ZohoTransport } from './zoho-transport.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | undefined | null;
@@ -30,7 +31,10 @@ export interface ZohoHttpOptions {
   tokens: TokenSource;
   /** Extra headers on every request (Desk's `orgId`). */
   headers?: Record<string, string>;
+  /** Sends through this `fetch` instead of the transport (tests route real Zoho hosts to a fake). */
   fetch?: typeof fetch;
+  /** The node:http transport on the runtime's keep-alive agents (default: a module-wide one). */
+  transport?: ZohoTransport;
   /** The instance's breakers per Zoho host: an open one answers at once instead of sending. */
   breakers?: CircuitBreakers;
   timeoutMs?: number;
@@ -46,57 +50,48 @@ const TOKEN_REJECTED = new Set(['INVALID_TOKEN', 'INVALID_OAUTHTOKEN', 'AUTHENTI
 /**
  * The one transport under the CRM and Desk clients: base URL, `Zoho-oauthtoken` header, one
  * refresh-and-retry on a rejected token, a per-request timeout, the host's circuit breaker, and
- * Zoho errors as ZohoApiError.
+ * Zoho errors as ZohoApiError. Requests go out on ./zoho-transport.ts (node:http keep-alive sockets; an
+ * injected `fetch` in tests); failures without a whole answer are mapped by ./transport-failure.ts.
  * Retries for 429/5xx live one layer up (executeToolWithRepair), so they happen in one place.
  * Answers with no body (204, 304) resolve to null.
  */
 export function createZohoHttp(options: ZohoHttpOptions): ZohoHttp {
-  const doFetch = options.breakers ? options.breakers.wrap(options.app, options.fetch) : options.fetch ?? fetch;
+  const transport = options.fetch ? fetchZohoTransport(options.fetch) : options.transport ?? defaultZohoTransport();
+  const breakers = options.breakers;
+  const doSend: ZohoTransport = breakers ? (url, init) => breakers.guard(options.app, url, init.signal, () => transport(url, init)) : transport;
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   /** One request and its answer's body, both within `timeoutMs`. */
-  async function exchange(request: ZohoRequest, token: string): Promise<{ response: Response; body: any }> {
+  async function exchange(request: ZohoRequest, token: string): Promise<{ response: ZohoAnswer; body: any }> {
+    const url = urlOf(request);
+    options.onRequest?.(request);
     const limit = startDeadline(timeoutMs, request.signal);
+    let response: ZohoAnswer | undefined;
     try {
-      const response = await send(request, token, limit.signal);
+      response = await send(url, request, token, limit.signal);
       return { response, body: await readBody(response) };
+    } catch (cause) {
+      throw transportFailure(cause, { app: options.app, timeoutMs, callerSignal: request.signal, timedOut: limit.timedOut, response });
     } finally {
       limit.clear();
     }
   }
 
-  async function send(request: ZohoRequest, token: string, signal: AbortSignal): Promise<Response> {
+  function urlOf(request: ZohoRequest): URL {
     const url = new URL(options.baseUrl + request.path);
     for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
-    options.onRequest?.(request);
-    try {
-      return await doFetch(url, {
-        method: request.method,
-        redirect: 'manual',
-        signal,
-        headers: {
-          authorization: `Zoho-oauthtoken ${token}`,
-          accept: 'application/json',
-          ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...options.headers,
-        },
-        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-      });
-    } catch (cause) {
-      if (request.signal?.aborted) throw new AppError('ABORTED', 'The call was cancelled.', { cause });
-      // An open circuit answered without sending: nothing to retry, nothing that may have applied.
-      if (cause instanceof AppError) throw cause;
-      const timedOut = (cause as Error)?.name === 'TimeoutError';
-      const refused = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(String((cause as any)?.cause?.code ?? ''));
-      throw new ZohoApiError({
-        app: options.app,
-        httpStatus: 0,
-        zohoMessage: timedOut ? `no answer within ${timeoutMs} ms` : 'network error',
-        // A refused connection never carried the request; anything else may have reached Zoho.
-        mayHaveApplied: !refused,
-        cause,
-      });
-    }
+    return url;
+  }
+
+  function send(url: URL, request: ZohoRequest, token: string, signal: AbortSignal): Promise<ZohoAnswer> {
+    const headers: Record<string, string> = { authorization: `Zoho-oauthtoken ${token}`, accept: 'application/json' };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    return doSend(url, {
+      method: request.method,
+      signal,
+      headers: options.headers ? { ...headers, ...options.headers } : headers,
+      body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
+    });
   }
 
   return async function request<T>(req: ZohoRequest): Promise<T | null> {
@@ -115,10 +110,10 @@ export function createZohoHttp(options: ZohoHttpOptions): ZohoHttp {
   };
 }
 
-async function readBody(response: Response): Promise<any> {
-  if (response.status === 204 || response.status === 304) return undefined;
+async function readBody(response: ZohoAnswer): Promise<any> {
+  // Read to the end even when there is no body, so the socket goes back to the keep-alive pool.
   const text = await response.text();
-  if (!text) return undefined;
+  if (!text || response.status === 204 || response.status === 304) return undefined;
   try {
     return JSON.parse(text);
   } catch {
@@ -133,7 +128,7 @@ function errorCodeOf(body: any): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function toZohoApiError(app: ZohoApp, response: Response, body: any): ZohoApiError {
+function toZohoApiError(app: ZohoApp, response: ZohoAnswer, body: any): ZohoApiError {
   const item = Array.isArray(body?.data) && body.data[0]?.status === 'error' ? body.data[0] : body;
   return new ZohoApiError({
     app,
