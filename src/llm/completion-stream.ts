@@ -6,6 +6,7 @@ import { createKeepAliveAgents } from '../keep-alive-agents.ts';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { ATTRIBUTION_HEADERS, type OpenRouterOptions } from './openrouter-client.ts';
 import { retryDelayMs, shouldRetryStatus } from './retry-delay.ts';
+import { USER_AGENT } from '../user-agent.ts';
 
 /** One streamed chat completion: each parsed chunk goes to `onChunk`; resolves at the end of the stream. */
 export interface CompletionStreamer {
@@ -35,6 +36,7 @@ export function createCompletionStreamer(options: OpenRouterOptions): Completion
     authorization: `Bearer ${options.apiKey}`,
     accept: 'application/json',
     'content-type': 'application/json',
+    'user-agent': USER_AGENT,
   };
 
   /**

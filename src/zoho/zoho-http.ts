@@ -1,6 +1,7 @@
 import type { CircuitBreakers } from './circuit-breaker.ts';
 import { ZohoApiError, type ZohoApp } from './zoho-api-error.ts';
 import { startDeadline } from '../deadline.ts';
+import { USER_AGENT } from '../user-agent.ts';
 import { transportFailure } from './transport-failure.ts';
 import { defaultZohoTransport, fetchZohoTransport, type ZohoAnswer, type ZohoTransport } from './zoho-transport.ts';
 
@@ -84,7 +85,7 @@ export function createZohoHttp(options: ZohoHttpOptions): ZohoHttp {
   }
 
   function send(url: URL, request: ZohoRequest, token: string, signal: AbortSignal): Promise<ZohoAnswer> {
-    const headers: Record<string, string> = { authorization: `Zoho-oauthtoken ${token}`, accept: 'application/json' };
+    const headers: Record<string, string> = { authorization: `Zoho-oauthtoken ${token}`, accept: 'application/json', 'user-agent': USER_AGENT };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     return doSend(url, {
       method: request.method,

@@ -11,6 +11,7 @@ import { createCompletionStreamer, type CompletionStreamer } from '../../src/llm
 import { toLlmError } from '../../src/llm/llm-error.ts';
 import { retryDelayMs } from '../../src/llm/retry-delay.ts';
 import { startFakeOpenRouter, type FakeOpenRouter } from '../support/fake-openrouter.ts';
+import { USER_AGENT } from '../../src/user-agent.ts';
 
 const tools: ChatCompletionFunctionTool[] = [
   { type: 'function', function: { name: 'crm_get_org', description: 'The org.', parameters: { type: 'object', properties: {}, additionalProperties: false } } },
@@ -43,7 +44,7 @@ describe('the streamed completion request', () => {
     expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 10, completion_tokens: 2 });
     const sent = llm.requests[0]!;
     expect(sent.body).toEqual({ ...request, stream: true, stream_options: { include_usage: true }, tools, parallel_tool_calls: true });
-    expect(sent.headers).toMatchObject({ 'http-referer': 'https://github.com/zoho-agent-runtime', 'x-title': 'Zoho agent runtime', 'content-type': 'application/json' });
+    expect(sent.headers).toMatchObject({ 'http-referer': 'https://github.com/zoho-agent-runtime', 'x-title': 'Zoho agent runtime', 'content-type': 'application/json', 'user-agent': USER_AGENT });
   });
 
   it('offers no tools key when there are none', () => {

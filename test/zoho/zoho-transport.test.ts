@@ -5,6 +5,7 @@ import { AppError } from '../../src/errors.ts';
 import { createKeepAliveAgents } from '../../src/keep-alive-agents.ts';
 import { createCircuitBreakers } from '../../src/zoho/circuit-breaker.ts';
 import { ZohoApiError } from '../../src/zoho/zoho-api-error.ts';
+import { USER_AGENT } from '../../src/user-agent.ts';
 import { createZohoHttp } from '../../src/zoho/zoho-http.ts';
 import { createNodeZohoTransport } from '../../src/zoho/zoho-transport.ts';
 import { fixedToken } from '../support/direct-clients.ts';
@@ -71,7 +72,9 @@ describe('the Zoho API requests on node:http (createNodeZohoTransport under crea
     expect(await call({ method: 'GET', path: '/Leads' })).toEqual({ data: [{ id: '1' }] });
     expect(server.connections).toBe(1);
     expect(server.seen[0]).toMatchObject({ path: '/crm/v8/Leads?a=1', body: '{"data":[{"Last_Name":"X"}]}' });
-    expect(server.seen[0]!.headers).toMatchObject({ authorization: 'Zoho-oauthtoken tok', orgid: '42', 'content-type': 'application/json', 'content-length': '28' });
+    expect(server.seen[0]!.headers).toMatchObject({
+      authorization: 'Zoho-oauthtoken tok', orgid: '42', 'content-type': 'application/json', 'content-length': '28', 'user-agent': USER_AGENT,
+    });
     expect(server.seen[1]!.headers['content-type']).toBeUndefined();
   });
 
