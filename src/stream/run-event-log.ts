@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, lt } from 'drizzle-orm';
 import { createBatchWriter } from '../batch-writer.ts';
 import type { Db } from '../db/database.ts';
+import { jsonRowsInsert } from '../db/json-rows-insert.ts';
 import { chatStreamEvents, chatStreams } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { RunEvent } from './events.ts';
@@ -72,12 +73,15 @@ function expand(row: { seq: number; lastSeq: number; type: string; data: string 
   return [{ seq: row.seq, event: { type: row.type, data } as RunEvent }];
 }
 
+const insertStreams = jsonRowsInsert(chatStreams, ['runId', 'appUserId', 'aliveUntil', 'expiresAt'], { onConflictDoNothing: true });
+const insertEvents = jsonRowsInsert(chatStreamEvents, ['runId', 'seq', 'lastSeq', 'type', 'data'], { onConflictDoNothing: true });
+
 export function createRunEventLog(db: Db, logger: Logger): RunEventLog {
   const writer = createBatchWriter<Pending>(async (batch) => {
     const streams = batch.flatMap((p) => (p.kind === 'stream' ? [p.row] : []));
-    if (streams.length > 0) await db.insert(chatStreams).values(streams).onConflictDoNothing();
+    if (streams.length > 0) await insertStreams(db, streams);
     const rows = coalesce(batch.flatMap((p) => (p.kind === 'event' ? [p] : [])));
-    if (rows.length > 0) await db.insert(chatStreamEvents).values(rows).onConflictDoNothing();
+    if (rows.length > 0) await insertEvents(db, rows);
   }, logger, 'run_event_log', { flushMs: 50 });
 
   return {
