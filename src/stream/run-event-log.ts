@@ -27,7 +27,8 @@ export interface StoredStream {
  */
 export interface RunEventLog {
   open(runId: string, userId: string, aliveUntil: number, expiresAt: number): void;
-  append(runId: string, item: SequencedEvent): void;
+  /** `json`: the event's data as JSON when the caller has made it already. */
+  append(runId: string, item: SequencedEvent, json?: string): void;
   flush(): Promise<void>;
   /** The kept stream, or undefined when unknown or expired. */
   find(runId: string, now: number): Promise<StoredStream | undefined>;
@@ -41,7 +42,7 @@ export interface RunEventLog {
 
 type Pending =
   | { kind: 'stream'; row: typeof chatStreams.$inferInsert }
-  | { kind: 'event'; runId: string; item: SequencedEvent };
+  | { kind: 'event'; runId: string; item: SequencedEvent; json?: string };
 
 type EventRow = typeof chatStreamEvents.$inferInsert;
 
@@ -49,19 +50,19 @@ type EventRow = typeof chatStreamEvents.$inferInsert;
  * Consecutive text deltas of one run in one batch become one row (`{"deltas": [...]}`), so a long
  * answer costs a few rows, not one per token.
  */
-export function coalesce(events: Array<{ runId: string; item: SequencedEvent }>): EventRow[] {
-  const rows: Array<EventRow & { deltas?: string[] }> = [];
-  for (const { runId, item } of events) {
+export function coalesce(events: Array<{ runId: string; item: SequencedEvent; json?: string }>): EventRow[] {
+  const rows: Array<EventRow & { deltas?: string[]; first?: SequencedEvent }> = [];
+  for (const { runId, item, json } of events) {
     const last = rows.at(-1);
     if (item.event.type === 'text' && last?.type === 'text' && last.runId === runId && last.lastSeq === item.seq - 1) {
-      last.deltas ??= [(JSON.parse(last.data) as { delta: string }).delta];
+      last.deltas ??= [(last.first!.event.data as { delta: string }).delta];
       last.deltas.push(item.event.data.delta);
       last.lastSeq = item.seq;
       continue;
     }
-    rows.push({ runId, seq: item.seq, lastSeq: item.seq, type: item.event.type, data: JSON.stringify(item.event.data) });
+    rows.push({ runId, seq: item.seq, lastSeq: item.seq, type: item.event.type, data: json ?? JSON.stringify(item.event.data), first: item });
   }
-  return rows.map(({ deltas, ...row }) => (deltas ? { ...row, data: JSON.stringify({ deltas }) } : row));
+  return rows.map(({ deltas, first, ...row }) => (deltas ? { ...row, data: JSON.stringify({ deltas }) } : row));
 }
 
 /** The events a stored row stands for. */
@@ -88,8 +89,8 @@ export function createRunEventLog(db: Db, logger: Logger): RunEventLog {
     open(runId, userId, aliveUntil, expiresAt) {
       writer.add({ kind: 'stream', row: { runId, appUserId: userId, aliveUntil, expiresAt } });
     },
-    append(runId, item) {
-      writer.add({ kind: 'event', runId, item });
+    append(runId, item, json) {
+      writer.add({ kind: 'event', runId, item, json });
     },
     flush: writer.flush,
     async find(runId, now) {
