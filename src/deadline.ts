@@ -14,12 +14,16 @@ export interface Deadline {
 }
 
 export function startDeadline(ms: number, parent?: AbortSignal): Deadline {
-  const timer = new AbortController();
-  const combined = parent ? new AbortController() : timer;
+  // An AbortController is one of the dearer objects to make (an EventTarget): with a parent, the
+  // deadline-only signal is made when first read, which most work never does (it is read to tell
+  // a timeout from a cancel once something failed), aborted already if the deadline has passed.
+  let timer = parent ? undefined : new AbortController();
+  const combined = timer ?? new AbortController();
+  let fired: DOMException | undefined;
   const fire = () => {
-    const reason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    timer.abort(reason);
-    combined.abort(reason);
+    fired = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    timer?.abort(fired);
+    combined.abort(fired);
   };
   const handle = setTimeout(fire, ms);
   // Like AbortSignal.timeout: a pending deadline does not keep the process alive.
@@ -31,7 +35,13 @@ export function startDeadline(ms: number, parent?: AbortSignal): Deadline {
   }
   return {
     signal: combined.signal,
-    timedOut: timer.signal,
+    get timedOut() {
+      if (!timer) {
+        timer = new AbortController();
+        if (fired) timer.abort(fired);
+      }
+      return timer.signal;
+    },
     clear() {
       clearTimeout(handle);
       if (onParent) parent!.removeEventListener('abort', onParent);

@@ -12,6 +12,17 @@ describe('startDeadline', () => {
     expect((d.timedOut.reason as DOMException).name).toBe('TimeoutError');
   });
 
+  it('the deadline-only signal, read before the deadline, aborts at it and tells its listeners, with the same reason as the other', async () => {
+    const d = startDeadline(20, new AbortController().signal);
+    const timedOut = d.timedOut;
+    expect(timedOut.aborted).toBe(false);
+    const heard = new Promise((resolve) => timedOut.addEventListener('abort', () => resolve(timedOut.reason)));
+    expect(await heard).toBe(d.signal.reason);
+    expect(d.timedOut).toBe(timedOut);
+    const alone = startDeadline(20);
+    expect(alone.timedOut).toBe(alone.signal);
+  });
+
   it('passes the parent\'s abort and reason on, without calling it a timeout', () => {
     const parent = new AbortController();
     const d = startDeadline(10_000, parent.signal);

@@ -101,7 +101,7 @@ export async function continueRun(
   if (!deps.llm) throw new AppError('LLM_NOT_CONFIGURED', 'OPENROUTER_API_KEY is not set on the server.');
   const maxSteps = deps.maxSteps ?? 8;
   const limit = startDeadline(deps.runTimeoutMs ?? 120_000, clientSignal);
-  const { signal, timedOut: timeLimit } = limit;
+  const { signal } = limit;
   try {
     const { apps, action } = await (connectedApps ?? readConnectedApps(deps.store, state.userId, deps.connectUrl));
     if (announce && action) emit({ type: 'action_required', data: action });
@@ -140,7 +140,7 @@ export async function continueRun(
       }
       await end({ finishReason: 'max_steps', steps: state.steps, message: `Stopped after the limit of ${maxSteps} steps.` });
     } catch (error) {
-      if (timeLimit.aborted && !clientSignal.aborted) {
+      if (limit.timedOut.aborted && !clientSignal.aborted) {
         return end({ finishReason: 'time_limit', steps: state.steps, message: 'Stopped at the time limit of the run.' });
       }
       await end(undefined, error).catch(() => {});

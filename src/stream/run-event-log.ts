@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, lt } from 'drizzle-orm';
 import { createBatchWriter } from '../batch-writer.ts';
 import type { Db } from '../db/database.ts';
+import { jsonRowsInsert } from '../db/json-rows-insert.ts';
 import { chatStreamEvents, chatStreams } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { RunEvent } from './events.ts';
@@ -26,7 +27,8 @@ export interface StoredStream {
  */
 export interface RunEventLog {
   open(runId: string, userId: string, aliveUntil: number, expiresAt: number): void;
-  append(runId: string, item: SequencedEvent): void;
+  /** `json`: the event's data as JSON when the caller has made it already. */
+  append(runId: string, item: SequencedEvent, json?: string): void;
   flush(): Promise<void>;
   /** The kept stream, or undefined when unknown or expired. */
   find(runId: string, now: number): Promise<StoredStream | undefined>;
@@ -40,7 +42,7 @@ export interface RunEventLog {
 
 type Pending =
   | { kind: 'stream'; row: typeof chatStreams.$inferInsert }
-  | { kind: 'event'; runId: string; item: SequencedEvent };
+  | { kind: 'event'; runId: string; item: SequencedEvent; json?: string };
 
 type EventRow = typeof chatStreamEvents.$inferInsert;
 
@@ -48,19 +50,19 @@ type EventRow = typeof chatStreamEvents.$inferInsert;
  * Consecutive text deltas of one run in one batch become one row (`{"deltas": [...]}`), so a long
  * answer costs a few rows, not one per token.
  */
-export function coalesce(events: Array<{ runId: string; item: SequencedEvent }>): EventRow[] {
-  const rows: Array<EventRow & { deltas?: string[] }> = [];
-  for (const { runId, item } of events) {
+export function coalesce(events: Array<{ runId: string; item: SequencedEvent; json?: string }>): EventRow[] {
+  const rows: Array<EventRow & { deltas?: string[]; first?: SequencedEvent }> = [];
+  for (const { runId, item, json } of events) {
     const last = rows.at(-1);
     if (item.event.type === 'text' && last?.type === 'text' && last.runId === runId && last.lastSeq === item.seq - 1) {
-      last.deltas ??= [(JSON.parse(last.data) as { delta: string }).delta];
+      last.deltas ??= [(last.first!.event.data as { delta: string }).delta];
       last.deltas.push(item.event.data.delta);
       last.lastSeq = item.seq;
       continue;
     }
-    rows.push({ runId, seq: item.seq, lastSeq: item.seq, type: item.event.type, data: JSON.stringify(item.event.data) });
+    rows.push({ runId, seq: item.seq, lastSeq: item.seq, type: item.event.type, data: json ?? JSON.stringify(item.event.data), first: item });
   }
-  return rows.map(({ deltas, ...row }) => (deltas ? { ...row, data: JSON.stringify({ deltas }) } : row));
+  return rows.map(({ deltas, first, ...row }) => (deltas ? { ...row, data: JSON.stringify({ deltas }) } : row));
 }
 
 /** The events a stored row stands for. */
@@ -72,20 +74,23 @@ function expand(row: { seq: number; lastSeq: number; type: string; data: string 
   return [{ seq: row.seq, event: { type: row.type, data } as RunEvent }];
 }
 
+const insertStreams = jsonRowsInsert(chatStreams, ['runId', 'appUserId', 'aliveUntil', 'expiresAt'], { onConflictDoNothing: true });
+const insertEvents = jsonRowsInsert(chatStreamEvents, ['runId', 'seq', 'lastSeq', 'type', 'data'], { onConflictDoNothing: true });
+
 export function createRunEventLog(db: Db, logger: Logger): RunEventLog {
   const writer = createBatchWriter<Pending>(async (batch) => {
     const streams = batch.flatMap((p) => (p.kind === 'stream' ? [p.row] : []));
-    if (streams.length > 0) await db.insert(chatStreams).values(streams).onConflictDoNothing();
+    if (streams.length > 0) await insertStreams(db, streams);
     const rows = coalesce(batch.flatMap((p) => (p.kind === 'event' ? [p] : [])));
-    if (rows.length > 0) await db.insert(chatStreamEvents).values(rows).onConflictDoNothing();
+    if (rows.length > 0) await insertEvents(db, rows);
   }, logger, 'run_event_log', { flushMs: 50 });
 
   return {
     open(runId, userId, aliveUntil, expiresAt) {
       writer.add({ kind: 'stream', row: { runId, appUserId: userId, aliveUntil, expiresAt } });
     },
-    append(runId, item) {
-      writer.add({ kind: 'event', runId, item });
+    append(runId, item, json) {
+      writer.add({ kind: 'event', runId, item, json });
     },
     flush: writer.flush,
     async find(runId, now) {

@@ -7,7 +7,8 @@ import type { RunEventLog, SequencedEvent } from './run-event-log.ts';
 
 /** What a follower (one SSE connection) is handed: each event with its seq, then the end. */
 export interface Follower {
-  event(item: SequencedEvent): void;
+  /** `json`, when the hub has it: the event's data as JSON, made once for the followers and the log. */
+  event(item: SequencedEvent, json?: string): void;
   /** The run's final event came (or, with `last`, the follow ends with that event of its own, which has no seq). */
   end(last?: RunEvent): void;
 }
@@ -110,15 +111,18 @@ export function createRunHub(options: RunHubOptions) {
       if (ended || event.type === 'step') return;
       const item = { seq: ++seq, event };
       const final = isFinal(event);
-      bytes += JSON.stringify(event.data).length;
+      // Made once: the bytes kept, each live follower's SSE text and the log's row all use it (a
+      // tool result can be large). The kept item does not hold it; a replay makes its own.
+      const json = JSON.stringify(event.data);
+      bytes += json.length;
       if (final || (lastDropped === 0 && kept.length < keep.events && bytes <= keep.bytes)) {
         kept.push(item);
-        options.log.append(runId, item);
+        options.log.append(runId, item, json);
       } else {
         lastDropped = item.seq;
       }
       if (final) ended = true;
-      for (const f of followers) f.event(item);
+      for (const f of followers) f.event(item, json);
       if (final) for (const f of [...followers]) f.end();
       if (final) followers.clear();
     };

@@ -28,12 +28,12 @@ export function runStreamResponse(
     let closed = false;
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    const writeEvent = (event: RunEvent, id?: string) => sink.write(sseEventText(event.type, JSON.stringify(event.data), id));
+    const writeEvent = (event: RunEvent, id?: string, json?: string) => sink.write(sseEventText(event.type, json ?? JSON.stringify(event.data), id));
     const follower: Follower = {
-      event(item) {
+      event(item, json) {
         if (closed) return;
         lastSeq = item.seq;
-        writeEvent(item.event, eventId(runId, item.seq));
+        writeEvent(item.event, eventId(runId, item.seq), json);
       },
       end(last) {
         if (closed) return;

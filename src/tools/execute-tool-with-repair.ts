@@ -61,7 +61,7 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     const deadlineAt = Date.now() + timeoutMs;
     const limit = startDeadline(timeoutMs, options.signal);
-    const { signal, timedOut: deadline } = limit;
+    const { signal } = limit;
     const tool = deps.registry.get(toolName);
     let attempts = 0;
     let userId: string | undefined;
@@ -100,7 +100,7 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
           return finish({ ok: true, callId, result, attempts });
         } catch (error) {
           if (options.signal?.aborted) throw new AppError('ABORTED', 'The call was cancelled.', { cause: error });
-          if (deadline.aborted) throw markOutcomeUnknown(new AppError('TIMEOUT', `${toolName} did not finish within the time limit.`, { cause: error }), tool.effect !== 'read');
+          if (limit.timedOut.aborted) throw markOutcomeUnknown(new AppError('TIMEOUT', `${toolName} did not finish within the time limit.`, { cause: error }), tool.effect !== 'read');
           const kind = classifyFailure(error, tool.effect);
           if (kind === 'fail' || attempts >= maxAttempts) throw markOutcomeUnknown(error, tool.effect !== 'read');
           if (kind === 'retry') {
@@ -113,7 +113,7 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
         }
       }
     } catch (error) {
-      const failure = toAppError(error, options.signal, deadline, toolName);
+      const failure = toAppError(error, options.signal, limit.timedOut, toolName);
       return finish({ ok: false, callId, error: failure, attempts, ...(proposal ? { proposal } : {}) });
     } finally {
       limit.clear();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createBatchWriter } from '../batch-writer.ts';
 import type { Db } from '../db/database.ts';
+import { jsonRowsInsert } from '../db/json-rows-insert.ts';
 import { toolCalls } from '../db/schema.ts';
 import { redact, type Logger } from '../log.ts';
 
@@ -25,13 +26,15 @@ export interface ToolCallLog {
   flush(): Promise<void>;
 }
 
+const insertRows = jsonRowsInsert(toolCalls, ['id', 'appUserId', 'tool', 'app', 'outcome', 'errorCode', 'attempts', 'durationMs', 'params', 'callId', 'runId', 'url']);
+
 /**
  * Keeps a row per tool call: who, which tool, how it ended, how long, under the call's id (and its
  * chat run's). Params are stored with secret-looking keys removed. Rows are written in batches
  * (src/batch-writer.ts) so the log costs no statement on a call's own path.
  */
 export function createToolCallLog(db: Db, logger: Logger, options: { flushMs?: number; maxBatch?: number } = {}): ToolCallLog {
-  const writer = createBatchWriter<typeof toolCalls.$inferInsert>((rows) => db.insert(toolCalls).values(rows), logger, 'tool_call_log', options);
+  const writer = createBatchWriter<typeof toolCalls.$inferInsert>((rows) => insertRows(db, rows), logger, 'tool_call_log', options);
   return {
     record(entry) {
       writer.add({

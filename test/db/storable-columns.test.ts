@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/database.ts';
+import { describe, expect, it } from 'vitest';
 import { toolCalls } from '../../src/db/schema.ts';
 import { toStorableJson } from '../../src/db/storable-columns.ts';
 import { createMemoryLogger } from '../../src/log.ts';
 import { createToolCallLog } from '../../src/tools/tool-call-log.ts';
-import { testDatabases } from '../support/databases.ts';
+import { databaseForSuite, testDatabases } from '../support/databases.ts';
 
 describe('JSON the database can keep', () => {
   it('replaces a NUL and a lone surrogate, keeps pairs, escaped backslashes and everything else', () => {
@@ -16,27 +15,17 @@ describe('JSON the database can keep', () => {
 });
 
 describe.each(testDatabases())('a batch of tool-call log rows, one holding what jsonb refuses ($name)', (testDb) => {
-  let database: Database;
-  let drop: () => Promise<void>;
-  beforeAll(async () => {
-    const created = testDb.create();
-    drop = created.drop;
-    database = await openDatabase(created.options);
-  });
-  afterAll(async () => {
-    await database.close();
-    await drop();
-  });
+  const opened = databaseForSuite(testDb);
 
   it('is written whole: the one row gets U+FFFD, the others are untouched', async () => {
     const logger = createMemoryLogger();
-    const log = createToolCallLog(database.db, logger);
+    const log = createToolCallLog(opened().db, logger);
     const entry = (params: unknown) => ({ userId: 'alice', tool: 'crm_get_record', app: 'crm', outcome: 'ok' as const, attempts: 1, durationMs: 3, params });
     log.record(entry({ module: 'Leads', id: '1' }));
     log.record(entry({ module: 'Leads\u0000', id: '\ud800' }));
     log.record(entry({ module: 'Contacts', id: '2' }));
     await log.flush();
-    const rows = await database.db.select({ params: toolCalls.params }).from(toolCalls);
+    const rows = await opened().db.select({ params: toolCalls.params }).from(toolCalls);
     expect(rows).toHaveLength(3);
     expect(rows.map((r) => r.params)).toEqual(expect.arrayContaining([{ module: 'Leads', id: '1' }, { module: 'Leads\ufffd', id: '\ufffd' }, { module: 'Contacts', id: '2' }]));
     expect(logger.lines.join('\n')).not.toContain('write_failed');

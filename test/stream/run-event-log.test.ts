@@ -74,6 +74,33 @@ describe.each(testDatabases())('run event log and hub ($name)', (database) => {
     expect(fromDb.items.at(-1)!.event).toMatchObject({ type: 'error', data: { code: 'STREAM_NOT_RESUMABLE' } });
   });
 
+  it('hands live followers the data of each event as JSON made once, a replay none; the stored rows read back the same events', async () => {
+    const log = await open();
+    const hub = createRunHub({ log, logger: createMemoryLogger(), detachGraceMs: 5000, resumeTtlMs: 60_000, runTimeoutMs: 60_000 });
+    let go!: () => void;
+    const attached = new Promise<void>((resolve) => (go = resolve));
+    const events: RunEvent[] = [
+      { type: 'text', data: { delta: 'a' } }, { type: 'text', data: { delta: 'b"\\' } },
+      { type: 'tool_result', data: { callId: 'c', tool: 't', ok: true, result: { rows: [{ n: 1 }, { s: 'x\u2028' }] }, attempts: 1 } },
+      { type: 'text', data: { delta: 'c' } }, { type: 'done', data: { finishReason: 'stop', steps: 1 } },
+    ];
+    const live = hub.start('alice', async () => {}, async (emit) => {
+      await attached;
+      for (const event of events) emit(event);
+    });
+    const jsons: Array<string | undefined> = [];
+    const all = collector();
+    live.attach(0, { event: (item, json) => (jsons.push(json), all.follower.event(item)), end: all.follower.end });
+    go();
+    await all.ended;
+    expect(jsons).toEqual(events.map((e) => JSON.stringify(e.data)));
+    const replayed: Array<string | undefined> = [];
+    live.attach(0, { event: (_item, json) => replayed.push(json), end: () => {} });
+    expect(replayed).toEqual(events.map(() => undefined));
+    await hub.close();
+    expect((await log.readAfter(live.runId, 0)).map((s) => s.event)).toEqual(events);
+  });
+
   it('a follower elsewhere ends with RUN_LOST when the owner stops renewing the stream; expired streams are pruned', async () => {
     const log = await open();
     const runId = randomUUID();

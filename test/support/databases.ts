@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { openDatabase, type DatabaseOptions } from '../../src/db/database.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { openDatabase, type Database, type DatabaseOptions } from '../../src/db/database.ts';
 
 export interface TestDatabase {
   name: 'pglite' | 'postgres';
@@ -51,3 +52,19 @@ export function testDatabases(): TestDatabase[] {
 
 export const postgresUrl = (): string | undefined => process.env.TEST_DATABASE_URL;
 export { postgresAt };
+
+/** One database of the kind for the whole describe block: opened before its tests, closed and dropped after. */
+export function databaseForSuite(testDb: TestDatabase): () => Database {
+  let database: Database | undefined;
+  let drop = async () => {};
+  beforeAll(async () => {
+    const created = testDb.create();
+    drop = created.drop;
+    database = await openDatabase(created.options);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await drop();
+  });
+  return () => database!;
+}
