@@ -12,11 +12,14 @@ export function toStorableJson(value: unknown): string {
   return JSON.stringify(value).replace(/\\(\\|u0000|u[dD][89a-fA-F][0-9a-fA-F]{2})/g, (escape, what: string) => (what === '\\' ? escape : '\\ufffd'));
 }
 
-/** A jsonb column written through toStorableJson. */
-export const storableJsonb = customType<{ data: unknown; driverData: string }>({
+/**
+ * A jsonb column written through toStorableJson. Read back as the drivers give it: postgres.js and
+ * PGlite both parse jsonb already, so a string here is a stored JSON string, not JSON text to parse.
+ */
+export const storableJsonb = customType<{ data: unknown; driverData: unknown }>({
   dataType: () => 'jsonb',
   toDriver: toStorableJson,
-  fromDriver: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
+  fromDriver: (value) => value,
 });
 
 /** A text column for text from outside (a tool's result, a summary built from a model's params): NUL becomes U+FFFD. */

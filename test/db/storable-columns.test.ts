@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { toolCalls } from '../../src/db/schema.ts';
 import { toStorableJson } from '../../src/db/storable-columns.ts';
@@ -29,5 +30,21 @@ describe.each(testDatabases())('a batch of tool-call log rows, one holding what 
     expect(rows).toHaveLength(3);
     expect(rows.map((r) => r.params)).toEqual(expect.arrayContaining([{ module: 'Leads', id: '1' }, { module: 'Leads\ufffd', id: '\ufffd' }, { module: 'Contacts', id: '2' }]));
     expect(logger.lines.join('\n')).not.toContain('write_failed');
+  });
+});
+
+describe.each(testDatabases())('a jsonb column read back ($name)', (testDb) => {
+  const opened = databaseForSuite(testDb);
+
+  it('gives back what it stored, a JSON string included (the driver has parsed it already)', async () => {
+    const log = createToolCallLog(opened().db, createMemoryLogger());
+    const values = ['plain words', '{"looks":"like json"}', '42', { module: 'Leads' }, [1, 'two']];
+    for (const params of values) {
+      log.record({ userId: 'jsonb-reader', tool: 'crm_get_record', app: 'crm', outcome: 'ok', attempts: 1, durationMs: 1, params });
+    }
+    await log.flush();
+    const rows = await opened().db.select({ params: toolCalls.params }).from(toolCalls).where(eq(toolCalls.appUserId, 'jsonb-reader'));
+    expect(rows.map((r) => r.params)).toEqual(expect.arrayContaining(values));
+    expect(rows).toHaveLength(values.length);
   });
 });
