@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, customType, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { storableJsonb as jsonb, storableText } from './storable-columns.ts';
+import { bigint, boolean, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bytea, storableJsonb as jsonb, storableText } from './storable-columns.ts';
 
 /**
  * One row per app user and Zoho user-org: signing in again updates the row. Tokens are
@@ -199,9 +199,6 @@ export const activeRuns = pgTable(
   (t) => [index('active_runs_user').on(t.appUserId)],
 );
 
-/** Raw bytes (PostgreSQL `bytea`); postgres.js answers a Buffer, PGlite a Uint8Array. */
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
-
 /**
  * A user's Zoho web session for browser tools: Playwright storage state (cookies and local storage
  * of the Zoho web hosts only), AES-256-GCM sealed with its user and data centre as AAD. One row per
@@ -260,12 +257,6 @@ export const browserScreenshots = pgTable(
   (t) => [index('browser_screenshots_expiry').on(t.expiresAt)],
 );
 
-export const schema = {
-  zohoConnections, oauthStates, toolCalls, pendingRuns, pendingToolCalls, rateLimitHits, activeRuns, conversations, conversationMessages, chatRuns,
-  browserSessions, browserLogins, browserScreenshots,
-};
-export type ZohoConnectionRow = typeof zohoConnections.$inferSelect;
-
 /**
  * One SSE stream of a chat run (a start, or an approval's resumption), kept so that a client can
  * resume it with `Last-Event-ID` on any instance (src/stream/run-event-log.ts). The owning instance
@@ -303,3 +294,10 @@ export const chatStreamEvents = pgTable(
   },
   (t) => [primaryKey({ columns: [t.runId, t.seq] })],
 );
+
+/** Every table, for drizzle's client (src/db/database.ts). */
+export const schema = {
+  zohoConnections, oauthStates, toolCalls, pendingRuns, pendingToolCalls, rateLimitHits, activeRuns, conversations, conversationMessages, chatRuns,
+  browserSessions, browserLogins, browserScreenshots, chatStreams, chatStreamEvents,
+};
+export type ZohoConnectionRow = typeof zohoConnections.$inferSelect;

@@ -27,3 +27,6 @@ export const storableText = customType<{ data: string; driverData: string }>({
   dataType: () => 'text',
   toDriver: (value) => value.replaceAll('\u0000', '\ufffd'),
 });
+
+/** Raw bytes (PostgreSQL `bytea`); postgres.js answers a Buffer, PGlite a Uint8Array. */
+export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
